@@ -1,0 +1,2 @@
+export { run, buildProgram } from './program.js';
+export { ExitCode, resolveHome, CliError, type Io } from './context.js';
