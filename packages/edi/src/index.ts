@@ -3,3 +3,4 @@
  * envelopes, guide validation, loop tree, serializer. Pure: bytes in, values out.
  */
 export type * from './types.js';
+export * from './values.js';

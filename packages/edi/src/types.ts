@@ -132,6 +132,10 @@ export interface TransactionSet {
   /** Issues found at envelope level (and, after guide validation, at segment/element level). */
   issues: EdiIssue[];
   offset: number;
+  /** Set by guide validation: whether a guide for this set id and version exists (997 AK502=1 when not). */
+  supported?: boolean;
+  /** Set by guide validation: the set arranged in loops (absent when unsupported). */
+  tree?: SetTree;
 }
 
 /** A functional group (X12 GS…GE; EDIFACT UNG…UNE). EDIFACT messages outside UNG sit in an implicit group. */
