@@ -4,3 +4,4 @@
  */
 export type * from './types.js';
 export * from './values.js';
+export * from './codes.js';
