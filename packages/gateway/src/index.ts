@@ -1,1 +1,3 @@
-export {};
+export * from './config/load.js';
+export { parseDuration, parseSize, partnerProfileSchema, gatewayConfigSchema } from './config/schema.js';
+export * from './certs.js';
