@@ -1,2 +1,4 @@
 /** @edigate/as2 — MIME, CMS, MIC, MDN and AS2 message build/unwrap (RFC 4130). Pure: bytes and callbacks in, values out. */
 export * from './errors.js';
+export * from './mime.js';
+export * from './mic.js';
