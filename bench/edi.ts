@@ -1,0 +1,161 @@
+/**
+ * EDI syntax benchmark (issue #2 item 5): throughput and peak RSS of our
+ * tokenizer + envelope validation, of full guide validation, of node-x12,
+ * and of a plain indexOf split (the floor), on seeded X12 850 / 856 and
+ * EDIFACT ORDERS files of 1, 10 and 100 MB; plus a 1 GB file streamed
+ * through `streamInterchanges`. `--quick`: 1 and 10 MB, 100 MB stream.
+ */
+import { fileURLToPath } from 'node:url';
+import { edifactOrders } from './generate/edifact.js';
+import { x12_850, x12_856 } from './generate/x12.js';
+import { parseBenchArgs } from './lib/args.js';
+import { describeStatus, runCase, type CaseResult, type RunCaseOptions } from './lib/child.js';
+import { ensureDataFile, type UnitGenerator } from './lib/data.js';
+import { table, verdict } from './lib/markdown.js';
+import { MB, fmt, fmtRatio, fmtRssKiB, fmtSize } from './lib/stats.js';
+import { ediFeatures } from './ediCases.js';
+
+/** Bump when a generator's output changes, so cached files are regenerated. */
+const generatorVersion = 1;
+const seed = 2026;
+
+interface Kind {
+  id: string;
+  label: string;
+  x12: boolean;
+  generate: UnitGenerator;
+}
+
+const kinds: Kind[] = [
+  { id: 'x12-850', label: 'X12 850 (4010)', x12: true, generate: x12_850 },
+  { id: 'x12-856', label: 'X12 856 (5010)', x12: true, generate: x12_856 },
+  { id: 'edifact-orders', label: 'EDIFACT ORDERS (D96A)', x12: false, generate: edifactOrders },
+];
+
+const casesModule = fileURLToPath(new URL('./ediCases.ts', import.meta.url));
+
+/** Generates (or reuses) the data file of one kind and size. */
+export function dataFile(kind: Kind, bytes: number): Promise<string> {
+  return ensureDataFile({ name: `${kind.id}-${fmtSize(bytes).replace(' ', '')}-s${seed}-v${generatorVersion}.edi`, targetBytes: bytes, seed, generate: kind.generate });
+}
+
+function mbps(result: CaseResult | undefined): number | undefined {
+  return result && result.runsMs.length > 0 ? result.mbPerSec : undefined;
+}
+
+function speedCell(result: CaseResult | undefined): string {
+  if (!result) return 'not run';
+  const status = describeStatus(result);
+  if (result.runsMs.length === 0) return status;
+  return status ? `${fmt(result.mbPerSec)} (${status})` : fmt(result.mbPerSec);
+}
+
+/** The EDI benchmark section. */
+export default async function ediBench(args: string[]): Promise<string> {
+  const { quick, runs } = parseBenchArgs(args);
+  const sizes = quick ? [1 * MB, 10 * MB] : [1 * MB, 10 * MB, 100 * MB];
+  const streamBytes = quick ? 100 * MB : 1000 * MB;
+  const largest = sizes[sizes.length - 1]!;
+  const features = await ediFeatures();
+  const log = (line: string): void => console.error(`[edi] ${line}`);
+
+  const run = async (label: string, options: Omit<RunCaseOptions, 'module' | 'runs'> & { runs?: number }): Promise<CaseResult> => {
+    log(`${label} …`);
+    const result = await runCase({ module: casesModule, runs, ...options });
+    log(`${label}: ${speedCell(result)} MB/s, peak RSS ${fmtRssKiB(result.maxRssKiB)}${result.error ? ` — ${result.error.split('\n')[0]}` : ''}`);
+    return result;
+  };
+
+  const rows: string[][] = [];
+  const targets: string[][] = [];
+  for (const kind of kinds) {
+    for (const size of sizes) {
+      log(`generating ${kind.id} ${fmtSize(size)} …`);
+      const path = await dataFile(kind, size);
+      const params = { path };
+      const big = size >= 100 * MB;
+      const warmup = big ? 0 : 1;
+      const tag = `${kind.id} ${fmtSize(size)}`;
+      const floor = await run(`${tag} floor`, { export: 'floor', params, warmup });
+      // node-x12 builds an object per element and may not finish 100 MB: capped in time and heap, fewer runs.
+      const nodeX12 = kind.x12
+        ? await run(`${tag} node-x12`, { export: 'nodeX12', params, warmup, runs: big ? Math.min(runs, 3) : runs, timeoutMs: big ? 300_000 : 120_000, maxOldSpaceMb: 4096 })
+        : undefined;
+      const ours = features.parseEdi ? await run(`${tag} parseEdi`, { export: 'ours', params, warmup }) : undefined;
+      const guides = features.validateGuides ? await run(`${tag} parseEdi+validateGuides`, { export: 'oursGuides', params, warmup }) : undefined;
+      const line = (name: string, r: CaseResult | undefined, ratios: boolean): string[] => [
+        kind.label,
+        fmtSize(size),
+        name,
+        speedCell(r),
+        r ? fmtRssKiB(r.maxRssKiB) : 'n/a',
+        r ? String(r.runsMs.length) : '0',
+        ratios && kind.x12 ? fmtRatio(mbps(r), mbps(nodeX12)) : '',
+        ratios ? fmtRatio(mbps(r), mbps(floor)) : '',
+        r?.check ?? (r?.error ? r.error.split('\n')[0]!.slice(0, 80) : ''),
+      ];
+      rows.push(line('indexOf floor', floor, false));
+      if (kind.x12) rows.push(line('node-x12 `X12Parser(true).parse`', nodeX12, false));
+      rows.push(line('edigate `parseEdi`', ours, true));
+      rows.push(line('edigate `parseEdi` + `validateGuides`', guides, true));
+
+      if (kind.x12 && size === largest) {
+        const oursSpeed = mbps(ours);
+        const floorSpeed = mbps(floor);
+        const x12Speed = mbps(nodeX12);
+        const guidesSpeed = mbps(guides);
+        const pass = (a: number | undefined, b: number | undefined, min: number): boolean | undefined =>
+          a === undefined || b === undefined ? undefined : a / b >= min;
+        const vsX12 =
+          x12Speed === undefined && oursSpeed !== undefined && nodeX12 && nodeX12.status !== 'ok'
+            ? verdict(true, `node-x12: ${describeStatus(nodeX12)}`, '≥ 10× node-x12')
+            : verdict(pass(oursSpeed, x12Speed, 10), fmtRatio(oursSpeed, x12Speed), '≥ 10×');
+        targets.push([`${kind.label} ${fmtSize(size)}`, 'parseEdi / node-x12', vsX12]);
+        targets.push([`${kind.label} ${fmtSize(size)}`, 'parseEdi / floor', verdict(pass(oursSpeed, floorSpeed, 0.5), fmtRatio(oursSpeed, floorSpeed), '≥ 0.5×')]);
+        targets.push([
+          `${kind.label} ${fmtSize(size)}`,
+          'parseEdi + validateGuides / floor',
+          verdict(pass(guidesSpeed, floorSpeed, 0.25), fmtRatio(guidesSpeed, floorSpeed), '≥ 0.25×'),
+        ]);
+      }
+    }
+  }
+
+  log(`generating ${fmtSize(streamBytes)} stream file …`);
+  const streamKind = kinds[0]!;
+  const streamPath = await dataFile(streamKind, streamBytes);
+  const stream = features.streamInterchanges
+    ? await run(`${streamKind.id} ${fmtSize(streamBytes)} streamInterchanges`, { export: 'oursStream', params: { path: streamPath }, warmup: 0, runs: Math.min(runs, quick ? runs : 5), timeoutMs: 1_800_000 })
+    : undefined;
+  const streamRss = stream?.maxRssKiB;
+  targets.push([
+    `${streamKind.label} ${fmtSize(streamBytes)} stream`,
+    'streamInterchanges peak RSS',
+    verdict(streamRss === undefined ? undefined : (streamRss * 1024) / MB < 200, fmtRssKiB(streamRss), '< 200 MB'),
+  ]);
+
+  const missing = Object.entries(features)
+    .filter(([, present]) => !present)
+    .map(([name]) => `\`${name}\``);
+  return [
+    '## EDI syntax',
+    '',
+    `Seeded inputs (seed ${seed}, generator v${generatorVersion}) in \`bench/out/data/\`. MB = 10^6 bytes; MB/s at the median of the timed runs; ` +
+      `each case in its own child process (peak RSS = that process's \`maxRSS\`, input file in memory included). ` +
+      `Ratios compare MB/s. node-x12 runs capped at 4 GB heap and 2–5 min.` +
+      (missing.length > 0 ? ` Not yet in \`@edigate/edi\`: ${missing.join(', ')} (rows say "not run").` : ''),
+    '',
+    table(['Input', 'Size', 'Case', 'MB/s', 'Peak RSS', 'Runs', 'ours / node-x12', 'ours / floor', 'Result of last run'], rows),
+    '',
+    `### Streaming`,
+    '',
+    table(
+      ['Input', 'Size', 'Case', 'MB/s', 'Peak RSS', 'Runs', 'Result'],
+      [[streamKind.label, fmtSize(streamBytes), '`streamInterchanges(createReadStream(file))`', speedCell(stream), fmtRssKiB(streamRss), String(stream?.runsMs.length ?? 0), stream?.check ?? stream?.error?.split('\n')[0] ?? '']],
+    ),
+    '',
+    `### Targets (issue #2)${quick ? ' — quick mode: measured on the largest quick size, not the 100 MB / 1 GB the targets name' : ''}`,
+    '',
+    table(['Input', 'Measure', 'Result'], targets),
+  ].join('\n');
+}

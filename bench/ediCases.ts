@@ -1,0 +1,157 @@
+/**
+ * The measured cases of the EDI benchmark (bench/edi.ts), each run in its own
+ * child process by bench/lib/child.ts. Every case is handed a file path; the
+ * timed run starts from the file's bytes in memory (decoding included), so all
+ * contenders do the same work from the same starting point.
+ */
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import type { BenchCase } from './lib/child.js';
+
+/** Parameters of every EDI case. */
+export interface EdiCaseParams {
+  path: string;
+}
+
+type EdiModule = Record<string, unknown>;
+
+/** `@edigate/edi`, or undefined while it cannot be loaded. */
+export async function loadEdi(): Promise<EdiModule | undefined> {
+  try {
+    return await import('@edigate/edi');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Which of our entry points exist yet (the parser is built concurrently with this bench). */
+export async function ediFeatures(): Promise<{ parseEdi: boolean; validateGuides: boolean; streamInterchanges: boolean }> {
+  const edi = await loadEdi();
+  return {
+    parseEdi: typeof edi?.parseEdi === 'function',
+    validateGuides: typeof edi?.validateGuides === 'function',
+    streamInterchanges: typeof edi?.streamInterchanges === 'function',
+  };
+}
+
+interface ParsedLike {
+  interchanges: { groups: { sets: { issues: unknown[] }[]; issues: unknown[] }[]; issues: unknown[] }[];
+  issues: unknown[];
+}
+
+/** Counts transaction sets and issues so a run cannot be optimised away, and so a broken parse shows in the table. */
+function summarise(result: ParsedLike): string {
+  let sets = 0;
+  let issues = result.issues.length;
+  for (const interchange of result.interchanges) {
+    issues += interchange.issues.length;
+    for (const group of interchange.groups) {
+      issues += group.issues.length;
+      for (const set of group.sets) {
+        sets++;
+        issues += set.issues.length;
+      }
+    }
+  }
+  return `${result.interchanges.length} interchanges, ${sets} sets, ${issues} issues`;
+}
+
+/**
+ * The floor: decode once (latin1), find each segment terminator with
+ * indexOf, split the segment on the element separator, count elements.
+ * Ignores EDIFACT release characters, which only makes the floor faster.
+ */
+export function floor(params: EdiCaseParams): BenchCase {
+  const bytes = readFileSync(params.path);
+  const head = bytes.toString('latin1', 0, 200);
+  let element: string;
+  let terminator: string;
+  if (head.startsWith('ISA')) {
+    element = head[3]!;
+    terminator = head[105]!; // X12.5: ISA16 at offset 104, the terminator right after.
+  } else if (head.startsWith('UNA')) {
+    element = head[4]!;
+    terminator = head[8]!;
+  } else {
+    element = '+';
+    terminator = "'";
+  }
+  return {
+    bytes: bytes.length,
+    run() {
+      const text = bytes.toString('latin1');
+      const end = text.length;
+      let pos = 0;
+      let segments = 0;
+      let elements = 0;
+      while (pos < end) {
+        let stop = text.indexOf(terminator, pos);
+        if (stop < 0) stop = end;
+        elements += text.slice(pos, stop).split(element).length;
+        segments++;
+        pos = stop + 1;
+        let c = text.charCodeAt(pos);
+        while (c === 10 || c === 13) c = text.charCodeAt(++pos);
+      }
+      return `${segments} segments, ${elements} elements`;
+    },
+  };
+}
+
+/** node-x12 1.7: `new X12Parser(true).parse(text)` (strict) over the UTF-8-decoded file. */
+export async function nodeX12(params: EdiCaseParams): Promise<BenchCase> {
+  const { X12Parser } = await import('node-x12');
+  const bytes = readFileSync(params.path);
+  return {
+    bytes: bytes.length,
+    run() {
+      const result = new X12Parser(true).parse(bytes.toString('utf8')) as { interchanges?: unknown[]; functionalGroups?: unknown[] };
+      return result.interchanges ? `${result.interchanges.length} interchanges` : `1 interchange, ${result.functionalGroups?.length ?? 0} groups`;
+    },
+  };
+}
+
+/** Ours: tokenize + envelope validation, `parseEdi(bytes)`. */
+export async function ours(params: EdiCaseParams): Promise<BenchCase> {
+  const edi = await loadEdi();
+  const parseEdi = edi?.parseEdi as ((input: Uint8Array) => ParsedLike) | undefined;
+  if (!parseEdi) throw new Error('@edigate/edi has no parseEdi yet');
+  const bytes = readFileSync(params.path);
+  return { bytes: bytes.length, run: () => summarise(parseEdi(bytes)) };
+}
+
+/** Ours: full guide validation, `parseEdi(bytes)` then `validateGuides(interchange)` for each interchange. */
+export async function oursGuides(params: EdiCaseParams): Promise<BenchCase> {
+  const edi = await loadEdi();
+  const parseEdi = edi?.parseEdi as ((input: Uint8Array) => ParsedLike) | undefined;
+  const validateGuides = edi?.validateGuides as ((interchange: unknown) => unknown) | undefined;
+  if (!parseEdi || !validateGuides) throw new Error('@edigate/edi has no parseEdi/validateGuides yet');
+  const bytes = readFileSync(params.path);
+  return {
+    bytes: bytes.length,
+    run() {
+      const result = parseEdi(bytes);
+      for (const interchange of result.interchanges) validateGuides(interchange);
+      // validateGuides adds its findings to the sets' issues, which summarise counts.
+      return summarise(result);
+    },
+  };
+}
+
+/** Ours, streaming: `streamInterchanges(createReadStream(path))`, counting interchanges; the file is never held whole. */
+export async function oursStream(params: EdiCaseParams): Promise<BenchCase> {
+  const edi = await loadEdi();
+  const streamInterchanges = edi?.streamInterchanges as ((source: AsyncIterable<Uint8Array>) => AsyncIterable<ParsedLike['interchanges'][number]>) | undefined;
+  if (!streamInterchanges) throw new Error('@edigate/edi has no streamInterchanges yet');
+  return {
+    bytes: statSync(params.path).size,
+    async run() {
+      let interchanges = 0;
+      let sets = 0;
+      for await (const interchange of streamInterchanges(createReadStream(params.path, { highWaterMark: 1 << 20 }))) {
+        interchanges++;
+        for (const group of interchange.groups) sets += group.sets.length;
+      }
+      return `${interchanges} interchanges, ${sets} sets`;
+    },
+  };
+}
