@@ -1,16 +1,346 @@
-/** EnvelopedData (RFC 5652 §6) and AuthEnvelopedData (RFC 5083/5084). */
+/** EnvelopedData (RFC 5652 §6) and AuthEnvelopedData (RFC 5083, AES-GCM per RFC 5084). */
+import {
+  constants,
+  createCipheriv,
+  createDecipheriv,
+  privateDecrypt,
+  publicEncrypt,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
 import { As2Error } from '../errors.js';
-import type { DecryptResult, DecryptionKey, EncryptOptions } from './types.js';
+import {
+  BerError,
+  Tag,
+  algorithm,
+  children,
+  context,
+  integer,
+  isContext,
+  isUniversal,
+  octetString,
+  octets,
+  oid,
+  parseBer,
+  readAlgorithm,
+  readOid,
+  readSmallInt,
+  retag,
+  sequence,
+  setOf,
+  tlv,
+  type AlgorithmIdentifier,
+  type BerNode,
+} from './asn1.js';
+import { certificateInfo, identifies, privateKeyOf, type CertificateInfo } from './certs.js';
+import { CIPHERS, ContentType, Rsa, cipherByOid, digestByOid, digestByName } from './oids.js';
+import type { DecryptResult, DecryptionKey, EncryptOptions, KeyTransport } from './types.js';
 
-/**
- * Decrypts a CMS EnvelopedData or AuthEnvelopedData (DER or BER) with one of
- * our keys. Never throws; every failure is `decryption-failed`.
- */
-export function decryptEnvelope(_der: Uint8Array, _keys: DecryptionKey[]): DecryptResult {
-  return { ok: false, error: new As2Error('unexpected-processing-error', 'not implemented yet') };
+/** One message for every failure after the structure was read, so a key-transport failure looks like a content failure. */
+const DECRYPTION_FAILED = 'the message could not be decrypted with any of our keys';
+
+interface Recipient {
+  rid: BerNode;
+  keyAlgorithm: AlgorithmIdentifier;
+  encryptedKey: Buffer;
 }
 
-/** Encrypts `content` to the given certificates; returns the DER ContentInfo. */
-export function encryptEnvelope(_content: Uint8Array, _opts: EncryptOptions): Buffer {
-  throw new Error('not implemented yet');
+interface Envelope {
+  auth: boolean;
+  recipients: Recipient[];
+  cipherOid: string;
+  cipherParams: BerNode | undefined;
+  encryptedContent: Buffer;
+  /** AuthEnvelopedData: the authAttrs element (AAD, RFC 5083 §2.2) and the MAC. */
+  authAttrs?: BerNode;
+  mac?: Buffer;
+}
+
+function readEnvelope(der: Uint8Array): Envelope {
+  const [typeNode, explicit] = children(parseBer(der));
+  const type = readOid(typeNode);
+  if (type !== ContentType.envelopedData && type !== ContentType.authEnvelopedData) {
+    throw new BerError(`not EnvelopedData or AuthEnvelopedData (content type ${type})`);
+  }
+  if (!isContext(explicit, 0)) throw new BerError('ContentInfo without content');
+  const body = children(explicit)[0];
+  if (!isUniversal(body, Tag.sequence)) throw new BerError('EnvelopedData is not a SEQUENCE');
+  const fields = children(body);
+  let i = 1; // version
+  if (isContext(fields[i], 0)) i++; // originatorInfo
+  const recipientInfos = fields[i++];
+  const contentInfo = fields[i++];
+  if (!isUniversal(recipientInfos, Tag.set) || !isUniversal(contentInfo, Tag.sequence)) {
+    throw new BerError('EnvelopedData: unexpected layout');
+  }
+  const recipients: Recipient[] = [];
+  for (const ri of children(recipientInfos)) {
+    // RFC 5652 §6.2: only KeyTransRecipientInfo is untagged; kari/kekri/pwri/ori are [1]..[4].
+    if (!isUniversal(ri, Tag.sequence)) continue;
+    const [, rid, keyAlgorithm, encryptedKey] = children(ri);
+    if (rid === undefined || !isUniversal(encryptedKey, Tag.octetString)) continue;
+    recipients.push({ rid, keyAlgorithm: readAlgorithm(keyAlgorithm), encryptedKey: octets(encryptedKey) });
+  }
+  const [, cipherNode, encrypted] = children(contentInfo);
+  const cipher = readAlgorithm(cipherNode);
+  if (!isContext(encrypted, 0)) throw new BerError('EncryptedContentInfo without encryptedContent');
+  const envelope: Envelope = {
+    auth: type === ContentType.authEnvelopedData,
+    recipients,
+    cipherOid: cipher.oid,
+    cipherParams: cipher.params,
+    encryptedContent: octets(encrypted),
+  };
+  if (envelope.auth) {
+    if (isContext(fields[i], 1)) envelope.authAttrs = fields[i++];
+    const mac = fields[i];
+    if (!isUniversal(mac, Tag.octetString)) throw new BerError('AuthEnvelopedData without mac');
+    envelope.mac = octets(mac);
+  }
+  return envelope;
+}
+
+interface OaepParams {
+  transport: KeyTransport;
+  hash: string;
+  label?: Buffer;
+}
+
+/** RSAES-OAEP-params (RFC 4055 §4.1); only MGF1 with the same hash, as OpenSSL and every AS2 product write it. */
+function readOaep(params: BerNode | undefined): OaepParams | undefined {
+  let hash = 'sha-1';
+  let mgfHash = 'sha-1';
+  let label: Buffer | undefined;
+  if (params !== undefined && isUniversal(params, Tag.sequence)) {
+    for (const f of children(params)) {
+      const inner = children(f)[0];
+      if (isContext(f, 0)) hash = digestByOid(readAlgorithm(inner).oid)?.name ?? 'unsupported';
+      else if (isContext(f, 1)) {
+        const mgf = readAlgorithm(inner);
+        if (mgf.oid !== Rsa.mgf1) return undefined;
+        mgfHash = digestByOid(readAlgorithm(mgf.params).oid)?.name ?? 'unsupported';
+      } else if (isContext(f, 2)) {
+        const source = readAlgorithm(inner);
+        if (source.oid !== Rsa.pSpecified || !isUniversal(source.params, Tag.octetString)) return undefined;
+        if (source.params.content.length > 0) label = source.params.content;
+      }
+    }
+  }
+  if (hash !== mgfHash) return undefined;
+  if (hash === 'sha-1') return { transport: 'rsa-oaep-sha1', hash: 'sha1', ...(label && { label }) };
+  if (hash === 'sha-256') return { transport: 'rsa-oaep-sha256', hash: 'sha256', ...(label && { label }) };
+  return undefined;
+}
+
+/**
+ * RSAES-PKCS1-v1_5 decryption with implicit rejection (RFC 8017 §7.2.2,
+ * RFC 3218 §2.3.2): the private-key operation runs in OpenSSL without
+ * padding (Node 20 refuses PKCS#1 v1.5 padding in privateDecrypt,
+ * CVE-2023-46809), the unpadding runs here without data-dependent branches,
+ * and a bad padding yields a random key of the expected length — so a
+ * Bleichenbacher probe sees the same "content decryption failed" as any
+ * other bad message.
+ */
+function unwrapPkcs1(key: KeyObject, encryptedKey: Buffer, keyLength: number): Buffer {
+  const random = randomBytes(keyLength);
+  const k = Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
+  const separator = k - keyLength - 1;
+  if (k === 0 || separator < 10 || encryptedKey.length > k) return random; // public facts, no oracle
+  let em: Buffer;
+  try {
+    const block = Buffer.alloc(k);
+    encryptedKey.copy(block, k - encryptedKey.length);
+    em = privateDecrypt({ key, padding: constants.RSA_NO_PADDING }, block);
+  } catch {
+    em = Buffer.alloc(k); // input ≥ modulus: public, but treated like a bad padding anyway
+  }
+  // EM = 0x00 || 0x02 || PS (≥ 8 non-zero octets) || 0x00 || key, with the key length known.
+  let bad = em[0]! | (em[1]! ^ 0x02) | em[separator]!;
+  for (let i = 2; i < separator; i++) bad |= ((em[i]! - 1) >> 31) & 1;
+  const mask = (-bad >> 31) & 0xff; // 0xff when bad, 0 when good (bad is 0..255)
+  const out = Buffer.alloc(keyLength);
+  for (let i = 0; i < keyLength; i++) out[i] = (em[separator + 1 + i]! & ~mask) | (random[i]! & mask);
+  return out;
+}
+
+function unwrapOaep(key: KeyObject, encryptedKey: Buffer, keyLength: number, oaep: OaepParams): Buffer {
+  try {
+    const cek = privateDecrypt(
+      {
+        key,
+        padding: constants.RSA_PKCS1_OAEP_PADDING,
+        oaepHash: oaep.hash,
+        ...(oaep.label && { oaepLabel: oaep.label }),
+      },
+      encryptedKey,
+    );
+    if (cek.length === keyLength) return cek;
+  } catch {
+    // fall through: same path as a wrong key length
+  }
+  return randomBytes(keyLength);
+}
+
+function decryptContent(env: Envelope, cek: Buffer): Buffer | undefined {
+  const cipher = cipherByOid(env.cipherOid)!;
+  try {
+    if (cipher.gcm) {
+      // RFC 5084 §3.2: GCMParameters ::= SEQUENCE { aes-nonce OCTET STRING, aes-ICVlen INTEGER DEFAULT 12 }
+      const [nonce, icvLen] = env.cipherParams ? children(env.cipherParams) : [];
+      if (!isUniversal(nonce, Tag.octetString)) return undefined;
+      const authTagLength = icvLen === undefined ? 12 : readSmallInt(icvLen);
+      if (env.mac?.length !== authTagLength) return undefined;
+      const decipher = createDecipheriv(cipher.name as 'aes-128-gcm', cek, nonce.content, { authTagLength });
+      decipher.setAuthTag(env.mac);
+      // RFC 5083 §2.2: the authAttrs are authenticated as their DER with a SET OF tag.
+      if (env.authAttrs) decipher.setAAD(retag(env.authAttrs, 0x31));
+      return Buffer.concat([decipher.update(env.encryptedContent), decipher.final()]);
+    }
+    if (!isUniversal(env.cipherParams, Tag.octetString)) return undefined; // the IV (RFC 3370 §5.1, RFC 3565 §4.1)
+    const decipher = createDecipheriv(cipher.name, cek, env.cipherParams.content);
+    return Buffer.concat([decipher.update(env.encryptedContent), decipher.final()]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Decrypts a CMS EnvelopedData or AuthEnvelopedData (DER or BER, also
+ * `openssl cms -stream` output) with one of our keys. Key transport: RSA
+ * PKCS#1 v1.5 or RSA-OAEP (SHA-1, SHA-256); content: AES-CBC, 3DES-CBC,
+ * AES-GCM. Several keys may be given (key rollover): recipients are matched
+ * by issuer+serial or subject key identifier; when none matches, every key
+ * is tried on every recipient. Never throws; every failure is
+ * `decryption-failed`, and a wrong key is indistinguishable from corrupted
+ * content.
+ */
+export function decryptEnvelope(der: Uint8Array, keys: DecryptionKey[]): DecryptResult {
+  let env: Envelope;
+  try {
+    env = readEnvelope(der);
+  } catch (e) {
+    return fail(`malformed EnvelopedData: ${e instanceof BerError ? e.message : 'unreadable'}`);
+  }
+  const cipher = cipherByOid(env.cipherOid);
+  if (cipher === undefined) return fail(`unsupported content-encryption algorithm ${env.cipherOid}`);
+  if (cipher.gcm !== env.auth) return fail(`content-encryption algorithm ${cipher.name} does not fit the content type`);
+
+  let ours: { key: KeyObject; cert: CertificateInfo }[];
+  try {
+    ours = keys.map((k) => ({ key: privateKeyOf(k.privateKey), cert: certificateInfo(k.certificate) }));
+  } catch {
+    return {
+      ok: false,
+      error: new As2Error('unexpected-processing-error', 'one of our decryption keys or certificates is unreadable'),
+    };
+  }
+  const matched: { key: KeyObject; recipient: Recipient }[] = [];
+  for (const r of env.recipients)
+    for (const o of ours) if (safeIdentifies(r.rid, o.cert)) matched.push({ key: o.key, recipient: r });
+  const candidates =
+    matched.length > 0 ? matched : env.recipients.flatMap((recipient) => ours.map((o) => ({ key: o.key, recipient })));
+  if (candidates.length === 0) return fail('no key-transport recipient we can use');
+
+  let unsupported: string | undefined;
+  for (const { key, recipient } of candidates) {
+    let transport: KeyTransport;
+    let cek: Buffer;
+    const alg = recipient.keyAlgorithm;
+    if (alg.oid === Rsa.rsaEncryption) {
+      transport = 'rsa-pkcs1v15';
+      cek = unwrapPkcs1(key, recipient.encryptedKey, cipher.keyLength);
+    } else if (alg.oid === Rsa.oaep) {
+      let oaep: OaepParams | undefined;
+      try {
+        oaep = readOaep(alg.params);
+      } catch {
+        oaep = undefined;
+      }
+      if (oaep === undefined) {
+        unsupported = 'unsupported RSA-OAEP parameters';
+        continue;
+      }
+      transport = oaep.transport;
+      cek = unwrapOaep(key, recipient.encryptedKey, cipher.keyLength, oaep);
+    } else {
+      unsupported = `unsupported key-transport algorithm ${alg.oid}`;
+      continue;
+    }
+    const content = decryptContent(env, cek);
+    if (content !== undefined) return { ok: true, content, contentAlgorithm: cipher.name, keyTransport: transport };
+  }
+  return fail(unsupported && matched.length === 1 ? unsupported : DECRYPTION_FAILED);
+}
+
+function safeIdentifies(rid: BerNode, cert: CertificateInfo): boolean {
+  try {
+    return identifies(rid, cert);
+  } catch {
+    return false;
+  }
+}
+
+function fail(message: string): DecryptResult {
+  return { ok: false, error: new As2Error('decryption-failed', message) };
+}
+
+/** RSAES-OAEP-params for SHA-256 with MGF1-SHA-256 (RFC 4055 §4.1); SHA-1 is the all-defaults empty SEQUENCE. */
+function oaepAlgorithm(transport: KeyTransport): Buffer {
+  if (transport === 'rsa-oaep-sha1') return algorithm(Rsa.oaep, sequence());
+  const sha256 = algorithm(digestByName('sha-256')!.oid);
+  return algorithm(Rsa.oaep, sequence(context(0, true, sha256), context(1, true, algorithm(Rsa.mgf1, sha256))));
+}
+
+/**
+ * Encrypts `content` to the given certificates (RFC 5652 §6; AES-GCM as
+ * AuthEnvelopedData, RFC 5083/5084). Default AES-256-CBC with RSA PKCS#1
+ * v1.5 key transport, which every AS2 product reads. Returns the DER
+ * ContentInfo. Throws on bad options (no certificate, a non-RSA key).
+ */
+export function encryptEnvelope(content: Uint8Array, opts: EncryptOptions): Buffer {
+  const name = opts.algorithm ?? 'aes-256-cbc';
+  const cipher = CIPHERS.find((c) => c.name === name);
+  if (cipher === undefined) throw new Error(`unsupported content-encryption algorithm ${name}`);
+  const transport = opts.keyTransport ?? 'rsa-pkcs1v15';
+  if (opts.certificates.length === 0) throw new Error('encryptEnvelope needs at least one certificate');
+  const cek = randomBytes(cipher.keyLength);
+  const iv = randomBytes(cipher.ivLength);
+
+  const recipients = opts.certificates.map((pem) => {
+    const cert = certificateInfo(pem);
+    const encryptedKey =
+      transport === 'rsa-pkcs1v15'
+        ? publicEncrypt({ key: cert.x509.publicKey, padding: constants.RSA_PKCS1_PADDING }, cek)
+        : publicEncrypt(
+            {
+              key: cert.x509.publicKey,
+              padding: constants.RSA_PKCS1_OAEP_PADDING,
+              oaepHash: transport === 'rsa-oaep-sha256' ? 'sha256' : 'sha1',
+            },
+            cek,
+          );
+    const keyAlgorithm = transport === 'rsa-pkcs1v15' ? algorithm(Rsa.rsaEncryption, 'null') : oaepAlgorithm(transport);
+    // KeyTransRecipientInfo version 0 with IssuerAndSerialNumber (RFC 5652 §6.2.1).
+    return sequence(integer(0), sequence(cert.issuer, tlv(0x02, cert.serial)), keyAlgorithm, octetString(encryptedKey));
+  });
+
+  const data = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+  if (cipher.gcm) {
+    const c = createCipheriv(cipher.name as 'aes-128-gcm', cek, iv, { authTagLength: 16 });
+    const encrypted = Buffer.concat([c.update(data), c.final()]);
+    const eci = sequence(
+      oid(ContentType.data),
+      algorithm(cipher.oid, sequence(octetString(iv), integer(16))),
+      context(0, false, encrypted),
+    );
+    // RFC 5083 §2.1: version 0, no authAttrs.
+    const body = sequence(integer(0), setOf(...recipients), eci, octetString(c.getAuthTag()));
+    return sequence(oid(ContentType.authEnvelopedData), context(0, true, body));
+  }
+  const c = createCipheriv(cipher.name, cek, iv);
+  const encrypted = Buffer.concat([c.update(data), c.final()]);
+  const eci = sequence(oid(ContentType.data), algorithm(cipher.oid, octetString(iv)), context(0, false, encrypted));
+  // RFC 5652 §6.1: version 0 (no originatorInfo, only version-0 recipients, no unprotectedAttrs).
+  const body = sequence(integer(0), setOf(...recipients), eci);
+  return sequence(oid(ContentType.envelopedData), context(0, true, body));
 }

@@ -11,12 +11,7 @@ export type KeyTransport = 'rsa-pkcs1v15' | 'rsa-oaep-sha1' | 'rsa-oaep-sha256';
 
 /** Content-encryption algorithms, named as Node/OpenSSL name the cipher. */
 export type ContentEncryptionAlgorithm =
-  | 'aes-256-cbc'
-  | 'aes-192-cbc'
-  | 'aes-128-cbc'
-  | 'des-ede3-cbc'
-  | 'aes-128-gcm'
-  | 'aes-256-gcm';
+  'aes-256-cbc' | 'aes-192-cbc' | 'aes-128-cbc' | 'des-ede3-cbc' | 'aes-128-gcm' | 'aes-256-gcm';
 
 /** Digest algorithms, named as RFC 5751 §3.4.3.2 `micalg` names them. */
 export type DigestAlgorithm = 'sha-1' | 'sha-224' | 'sha-256' | 'sha-384' | 'sha-512';

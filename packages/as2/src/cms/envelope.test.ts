@@ -1,0 +1,189 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { children, context, parseBer, sequence } from './asn1.js';
+import { decryptEnvelope, encryptEnvelope, inspectCms } from './index.js';
+import { OpensslPeer, hasOpenssl, type TestIdentity } from './opensslPeer.js';
+import type { ContentEncryptionAlgorithm, KeyTransport } from './types.js';
+
+const available = hasOpenssl();
+
+const CIPHER_FLAGS: [ContentEncryptionAlgorithm, string][] = [
+  ['des-ede3-cbc', '-des3'],
+  ['aes-128-cbc', '-aes128'],
+  ['aes-256-cbc', '-aes256'],
+  ['aes-128-gcm', '-aes-128-gcm'],
+  ['aes-256-gcm', '-aes-256-gcm'],
+];
+
+const TRANSPORT_OPTS: [KeyTransport, string[]][] = [
+  ['rsa-pkcs1v15', []],
+  ['rsa-oaep-sha1', ['-keyopt', 'rsa_padding_mode:oaep']],
+  ['rsa-oaep-sha256', ['-keyopt', 'rsa_padding_mode:oaep', '-keyopt', 'rsa_oaep_md:sha256']],
+];
+
+describe.skipIf(!available)('EnvelopedData with openssl as the peer', () => {
+  let peer: OpensslPeer;
+  let ours: TestIdentity;
+  let next: TestIdentity;
+  let stranger: TestIdentity;
+  const payload = Buffer.from('Content-Type: application/edi-x12\r\n\r\nISA*00*          *00*~IEA*1*000000001~\r\n');
+
+  beforeAll(() => {
+    peer = new OpensslPeer();
+    ours = peer.identity('edigate-ours');
+    next = peer.identity('edigate-next');
+    stranger = peer.identity('stranger');
+  });
+  afterAll(() => peer?.dispose());
+
+  const opensslEncrypt = (
+    args: string[],
+    content: Buffer = payload,
+    recipient = ours,
+    keyopts: string[] = [],
+  ): Buffer =>
+    peer.run(
+      ['cms', '-encrypt', '-binary', '-outform', 'DER', ...args, '-recip', recipient.certFile, ...keyopts],
+      content,
+    );
+
+  describe('openssl encrypts, we decrypt', () => {
+    for (const [algorithm, flag] of CIPHER_FLAGS) {
+      for (const [transport, keyopts] of TRANSPORT_OPTS) {
+        it(`${algorithm} with ${transport}`, () => {
+          const der = opensslEncrypt([flag], payload, ours, keyopts);
+          expect(inspectCms(der).type).toBe(algorithm.endsWith('gcm') ? 'authEnveloped' : 'enveloped');
+          const r = decryptEnvelope(der, [{ privateKey: ours.key, certificate: ours.cert }]);
+          expect(r).toMatchObject({ ok: true, contentAlgorithm: algorithm, keyTransport: transport });
+          expect(r.ok && r.content.equals(payload)).toBe(true);
+        });
+      }
+    }
+
+    it('aes-192-cbc, recipient named by subject key identifier (-keyid)', () => {
+      const der = opensslEncrypt(['-aes192', '-keyid']);
+      const r = decryptEnvelope(der, [{ privateKey: ours.key, certificate: ours.cert }]);
+      expect(r).toMatchObject({ ok: true, contentAlgorithm: 'aes-192-cbc' });
+    });
+
+    it('streamed BER (indefinite lengths, constructed OCTET STRING) of 300 KB', () => {
+      const big = randomBytes(300_000);
+      const der = opensslEncrypt(['-aes256', '-stream'], big);
+      expect(der[1]).toBe(0x80); // indefinite length at the outside
+      const r = decryptEnvelope(der, [{ privateKey: ours.key, certificate: ours.cert }]);
+      expect(r.ok && r.content.equals(big)).toBe(true);
+    });
+
+    it('key rollover: a message to the second certificate decrypts with two keys held', () => {
+      const der = opensslEncrypt(['-aes256'], payload, next);
+      const r = decryptEnvelope(der, [
+        { privateKey: ours.key, certificate: ours.cert },
+        { privateKey: next.key, certificate: next.cert },
+      ]);
+      expect(r.ok && r.content.equals(payload)).toBe(true);
+    });
+
+    it('no recipient names our certificate: every key is tried', () => {
+      const der = opensslEncrypt(['-aes128'], payload, next);
+      const r = decryptEnvelope(der, [
+        { privateKey: ours.key, certificate: ours.cert },
+        { privateKey: next.key, certificate: ours.cert },
+      ]);
+      expect(r.ok && r.content.equals(payload)).toBe(true);
+    });
+  });
+
+  describe('we encrypt, openssl decrypts', () => {
+    for (const [algorithm] of CIPHER_FLAGS.concat([['aes-192-cbc', '']])) {
+      for (const [transport] of TRANSPORT_OPTS) {
+        it(`${algorithm} with ${transport}`, () => {
+          const der = encryptEnvelope(payload, { certificates: [ours.cert], algorithm, keyTransport: transport });
+          const out = peer.run(
+            ['cms', '-decrypt', '-binary', '-inform', 'DER', '-inkey', ours.keyFile, '-recip', ours.certFile],
+            der,
+          );
+          expect(out.equals(payload)).toBe(true);
+        });
+      }
+    }
+
+    it('defaults to aes-256-cbc with PKCS#1 v1.5, to two recipients', () => {
+      const der = encryptEnvelope(payload, { certificates: [ours.cert, next.cert] });
+      const printed = peer.run(['cms', '-cmsout', '-print', '-inform', 'DER'], der).toString('utf8');
+      expect(printed).toContain('aes-256-cbc');
+      expect(printed).toContain('rsaEncryption');
+      const out = peer.run(
+        ['cms', '-decrypt', '-binary', '-inform', 'DER', '-inkey', next.keyFile, '-recip', next.certFile],
+        der,
+      );
+      expect(out.equals(payload)).toBe(true);
+      const back = decryptEnvelope(der, [{ privateKey: next.key, certificate: next.cert }]);
+      expect(back.ok && back.content.equals(payload)).toBe(true);
+    });
+  });
+
+  describe('failures', () => {
+    it('a wrong key and corrupted content give the same decryption-failed', () => {
+      // A block-aligned plaintext: dropping the padding block leaves a last block that ends in 'A', never valid padding.
+      const aligned = Buffer.alloc(64, 'A');
+      const der = encryptEnvelope(aligned, { certificates: [ours.cert] });
+      const wrongKey = decryptEnvelope(der, [{ privateKey: stranger.key, certificate: ours.cert }]);
+      const corrupted = decryptEnvelope(dropLastBlock(der), [{ privateKey: ours.key, certificate: ours.cert }]);
+      expect(wrongKey.ok).toBe(false);
+      expect(corrupted.ok).toBe(false);
+      if (wrongKey.ok || corrupted.ok) return;
+      expect(wrongKey.error.code).toBe('decryption-failed');
+      expect(corrupted.error.code).toBe('decryption-failed');
+      expect(wrongKey.error.message).toBe(corrupted.error.message);
+      expect(wrongKey.error.disposition).toEqual({ kind: 'error', description: 'decryption-failed' });
+    });
+
+    it('a wrong key on OAEP and on GCM is decryption-failed', () => {
+      for (const [algorithm, keyTransport] of [
+        ['aes-256-gcm', 'rsa-oaep-sha256'],
+        ['aes-128-cbc', 'rsa-oaep-sha1'],
+      ] as const) {
+        const der = encryptEnvelope(payload, { certificates: [ours.cert], algorithm, keyTransport });
+        const r = decryptEnvelope(der, [{ privateKey: stranger.key, certificate: ours.cert }]);
+        expect(r.ok ? 'ok' : r.error.code).toBe('decryption-failed');
+      }
+    });
+
+    it('a flipped GCM tag is decryption-failed', () => {
+      const der = encryptEnvelope(payload, { certificates: [ours.cert], algorithm: 'aes-128-gcm' });
+      const bad = Buffer.from(der);
+      bad[bad.length - 1]! ^= 1; // the mac is the last element
+      const r = decryptEnvelope(bad, [{ privateKey: ours.key, certificate: ours.cert }]);
+      expect(r.ok ? 'ok' : r.error.code).toBe('decryption-failed');
+    });
+
+    it('garbage, empty and truncated input never throw', () => {
+      const der = encryptEnvelope(payload, { certificates: [ours.cert] });
+      const keys = [{ privateKey: ours.key, certificate: ours.cert }];
+      for (const input of [Buffer.alloc(0), randomBytes(100), der.subarray(0, 40), der.subarray(0, der.length - 5)]) {
+        const r = decryptEnvelope(input, keys);
+        expect(r.ok ? 'ok' : r.error.code).toBe('decryption-failed');
+      }
+    });
+
+    it('a broken key of ours is unexpected-processing-error, not the partner’s fault', () => {
+      const der = encryptEnvelope(payload, { certificates: [ours.cert] });
+      const r = decryptEnvelope(der, [{ privateKey: 'not a key', certificate: ours.cert }]);
+      expect(r.ok ? 'ok' : r.error.code).toBe('unexpected-processing-error');
+    });
+
+    it('reads a certificate file written by openssl', () => {
+      expect(readFileSync(ours.certFile, 'utf8')).toBe(ours.cert);
+    });
+  });
+});
+
+/** Re-encodes a DER EnvelopedData with the last 16 bytes of the encrypted content removed. */
+function dropLastBlock(der: Buffer): Buffer {
+  const [type, explicit] = children(parseBer(der));
+  const fields = children(children(explicit!)[0]!);
+  const [contentType, cipher, encrypted] = children(fields[fields.length - 1]!);
+  const eci = sequence(contentType!.raw, cipher!.raw, context(0, false, encrypted!.content.subarray(0, -16)));
+  return sequence(type!.raw, context(0, true, sequence(...fields.slice(0, -1).map((f) => f.raw), eci)));
+}
