@@ -22,10 +22,10 @@ export function mbPerSec(bytes: number, ms: number): number {
 /** A number with `digits` significant digits, without exponent notation for the usual ranges. */
 export function fmt(value: number, digits = 3): string {
   if (!Number.isFinite(value)) return 'n/a';
-  if (value === 0) return '0';
-  const magnitude = Math.floor(Math.log10(Math.abs(value)));
-  const decimals = Math.max(0, digits - 1 - magnitude);
-  return value.toFixed(decimals);
+  const rounded = Number(value.toPrecision(digits));
+  if (rounded === 0) return '0';
+  const magnitude = Math.floor(Math.log10(Math.abs(rounded)));
+  return rounded.toFixed(Math.max(0, digits - 1 - magnitude));
 }
 
 /** Bytes as a short decimal size: `1 MB`, `100 MB`, `1 GB`, `512 kB`. */
