@@ -12,7 +12,9 @@ export type As2ErrorCode =
   | 'decompression-failed'
   | 'insufficient-message-security'
   | 'unexpected-processing-error'
-  | 'duplicate-document';
+  | 'duplicate-document'
+  | 'unsupported-format'
+  | 'unsupported-mic-algorithms';
 
 /**
  * The disposition modifier an error produces in an MDN
@@ -20,10 +22,14 @@ export type As2ErrorCode =
  * RFC 4130 §7.4.3 / RFC 3798 §3.2.6.
  */
 export interface DispositionModifier {
-  /** `error` for failures that stop processing; `warning` for a processed message with a caveat (duplicate). */
+  /**
+   * `error` for failures that stop processing; `warning` for a processed
+   * message with a caveat (duplicate); `failure` when the MDN request cannot
+   * be honoured (`failed/Failure: …`).
+   */
   kind: 'error' | 'warning' | 'failure';
-  /** The modifier text, e.g. `decryption-failed`. */
-  description: As2ErrorCode;
+  /** The modifier text, e.g. `decryption-failed`; for `failure`, the RFC 4130 §7.5.3 wording (`unsupported MIC-algorithms`). */
+  description: string;
 }
 
 /** Modifier kind for each code: everything is an error except the duplicate warning. */
@@ -35,11 +41,20 @@ const KINDS: Record<As2ErrorCode, DispositionModifier['kind']> = {
   'insufficient-message-security': 'error',
   'unexpected-processing-error': 'error',
   'duplicate-document': 'warning',
+  // RFC 4130 §7.5.3: the MDN request itself cannot be honoured -> `failed/Failure: …`.
+  'unsupported-format': 'failure',
+  'unsupported-mic-algorithms': 'failure',
+};
+
+/** RFC 4130 §7.5.3 spells the two failure texts with spaces and capitals. */
+const FAILURE_TEXT: Partial<Record<As2ErrorCode, string>> = {
+  'unsupported-format': 'unsupported format',
+  'unsupported-mic-algorithms': 'unsupported MIC-algorithms',
 };
 
 /** The disposition modifier a code produces. */
 export function dispositionModifierOf(code: As2ErrorCode): DispositionModifier {
-  return { kind: KINDS[code], description: code };
+  return { kind: KINDS[code], description: FAILURE_TEXT[code] ?? code };
 }
 
 /** True when `value` is one of the known AS2 error codes. */
