@@ -4,7 +4,11 @@
  * and of a plain indexOf split (the floor), on seeded X12 850 / 856 and
  * EDIFACT ORDERS files of 1, 10 and 100 MB; plus a 1 GB file streamed
  * through `streamInterchanges`. `--quick`: 1 and 10 MB, 100 MB stream.
+ * `--profile`: also CPU-profile our cases on the largest size and print the
+ * functions with the most self time.
  */
+import { existsSync, mkdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { edifactOrders } from './generate/edifact.js';
 import { x12_850, x12_856 } from './generate/x12.js';
@@ -12,6 +16,7 @@ import { parseBenchArgs } from './lib/args.js';
 import { describeStatus, runCase, type CaseResult, type RunCaseOptions } from './lib/child.js';
 import { ensureDataFile, type UnitGenerator } from './lib/data.js';
 import { table, verdict } from './lib/markdown.js';
+import { cpuProfileTable } from './lib/profile.js';
 import { MB, fmt, fmtRatio, fmtRssKiB, fmtSize } from './lib/stats.js';
 import { ediFeatures } from './ediCases.js';
 
@@ -52,7 +57,8 @@ function speedCell(result: CaseResult | undefined): string {
 
 /** The EDI benchmark section. */
 export default async function ediBench(args: string[]): Promise<string> {
-  const { quick, runs } = parseBenchArgs(args);
+  const { quick, runs, rest } = parseBenchArgs(args);
+  const profile = rest.includes('--profile');
   const sizes = quick ? [1 * MB, 10 * MB] : [1 * MB, 10 * MB, 100 * MB];
   const streamBytes = quick ? 100 * MB : 1000 * MB;
   const largest = sizes[sizes.length - 1]!;
@@ -137,6 +143,25 @@ export default async function ediBench(args: string[]): Promise<string> {
     verdict(streamRss === undefined ? undefined : (streamRss * 1024) / MB < 200, fmtRssKiB(streamRss), '< 200 MB'),
   ]);
 
+  const profiles: string[] = [];
+  if (profile) {
+    const dir = fileURLToPath(new URL('./out/profiles/', import.meta.url));
+    mkdirSync(dir, { recursive: true });
+    for (const kind of kinds) {
+      const path = await dataFile(kind, largest);
+      for (const [exportName, label, present] of [
+        ['ours', '`parseEdi`', features.parseEdi],
+        ['oursGuides', '`parseEdi` + `validateGuides`', features.validateGuides],
+      ] as const) {
+        if (!present) continue;
+        const file = join(dir, `${exportName}-${kind.id}.cpuprofile`);
+        const result = await run(`${kind.id} ${fmtSize(largest)} ${exportName} (profiled)`, { export: exportName, params: { path }, runs: 1, warmup: 1, cpuProfile: file });
+        if (result.status !== 'ok' || !existsSync(file)) continue;
+        profiles.push(`#### ${label}, ${kind.label} ${fmtSize(largest)} (warm-up + 1 run; \`bench/out/profiles/${basename(file)}\`)`, '', cpuProfileTable(file, 12), '');
+      }
+    }
+  }
+
   const missing = Object.entries(features)
     .filter(([, present]) => !present)
     .map(([name]) => `\`${name}\``);
@@ -160,5 +185,6 @@ export default async function ediBench(args: string[]): Promise<string> {
     `### Targets (issue #2)${quick ? ' — quick mode: measured on the largest quick size, not the 100 MB / 1 GB the targets name' : ''}`,
     '',
     table(['Input', 'Measure', 'Result'], targets),
+    ...(profiles.length > 0 ? ['', '### Where the time goes (`--profile`: self time per function)', '', ...profiles] : []),
   ].join('\n');
 }

@@ -4,6 +4,7 @@
  * that runs away (timeout, heap exhaustion) cannot take the harness with it.
  */
 import { fork } from 'node:child_process';
+import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mbPerSec, median } from './stats.js';
 
@@ -41,6 +42,8 @@ export interface RunCaseOptions {
   timeoutMs?: number;
   /** V8 old-space cap for the child (`--max-old-space-size`, MB). */
   maxOldSpaceMb?: number;
+  /** Write a V8 CPU profile of the child to this file (`--cpu-prof`); read it with `summariseCpuProfile` (profile.ts). */
+  cpuProfile?: string;
 }
 
 /** Outcome of one case. `ok` means every requested run finished. */
@@ -71,6 +74,9 @@ export function runCase(options: RunCaseOptions): Promise<CaseResult> {
   const { runs, warmup = 1, timeoutMs = 600_000, maxOldSpaceMb } = options;
   const execArgv = ['--conditions=source', '--import', 'tsx', '--expose-gc'];
   if (maxOldSpaceMb !== undefined) execArgv.push(`--max-old-space-size=${maxOldSpaceMb}`);
+  if (options.cpuProfile !== undefined) {
+    execArgv.push('--cpu-prof', `--cpu-prof-dir=${dirname(options.cpuProfile)}`, `--cpu-prof-name=${basename(options.cpuProfile)}`);
+  }
   const child = fork(
     workerPath,
     [options.module, options.export, JSON.stringify(options.params ?? null), String(runs), String(warmup)],

@@ -6,5 +6,6 @@ export * from './args.js';
 export * from './child.js';
 export * from './data.js';
 export * from './markdown.js';
+export * from './profile.js';
 export * from './rng.js';
 export * from './stats.js';
