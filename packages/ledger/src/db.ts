@@ -1,0 +1,161 @@
+/**
+ * One database API over two drivers: `pg` (a PostgreSQL server) and
+ * `@electric-sql/pglite` (embedded, a single connection). Everything above this
+ * file talks to a {@link Database}: drizzle for typed queries, `sql` for raw
+ * statements, `exec` for multi-statement scripts, `transaction` for one unit.
+ */
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import pg from 'pg';
+import * as schema from './schema.js';
+
+/** The drizzle database (or transaction) type shared by both drivers. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+/** A plain SQL runner: one statement with `$1…` parameters. */
+export interface SqlRunner {
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: T[]; rowCount: number }>;
+}
+
+/** An open connection (pool) to the ledger's database. */
+export interface Database {
+  readonly driver: 'pg' | 'pglite';
+  /** The schema the ledger lives in (`search_path`). */
+  readonly schema: string;
+  readonly db: Db;
+  /** One statement with parameters, outside any transaction. */
+  query: SqlRunner['query'];
+  /** A script of several statements without parameters. */
+  exec(text: string): Promise<void>;
+  /** Runs `fn` in one transaction on one connection; commits when it resolves, rolls back when it throws. */
+  transaction<T>(fn: (tx: { db: Db; sql: SqlRunner }) => Promise<T>): Promise<T>;
+  /** The PGlite instance, when the driver is PGlite (pg-boss shares its single connection). */
+  readonly pglite?: PGlite;
+  /** The pg pool, when the driver is pg. */
+  readonly pool?: pg.Pool;
+  close(): Promise<void>;
+}
+
+/** How to open a {@link Database}. */
+export interface OpenDatabaseOptions {
+  /** PostgreSQL connection string; when absent, PGlite is used. */
+  url?: string;
+  /** PGlite data directory; in-memory when absent. */
+  dataDir?: string;
+  /** Schema for the ledger's tables (default `public`); created when missing. */
+  schema?: string;
+  /** pg pool size (default 10). */
+  poolSize?: number;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Quotes an identifier known to match {@link SCHEMA_NAME}. */
+export function quoteIdent(name: string): string {
+  if (!SCHEMA_NAME.test(name)) throw new Error(`invalid schema name: ${JSON.stringify(name)}`);
+  return `"${name}"`;
+}
+
+/** Opens the database: a pg pool for `url`, else PGlite at `dataDir` (in memory when undefined). */
+export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
+  const schemaName = opts.schema ?? 'public';
+  const quoted = quoteIdent(schemaName);
+  if (opts.url) return openPg(opts.url, schemaName, quoted, opts.poolSize ?? 10);
+  return openPglite(opts.dataDir, schemaName, quoted);
+}
+
+async function openPg(url: string, schemaName: string, quoted: string, max: number): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    // Every connection of the pool works in the ledger's schema.
+    options: `-c search_path=${quoted}`,
+    application_name: 'edigate-ledger',
+  });
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  await pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoted}`).catch(async (err: unknown) => {
+    // Two processes creating the same schema at once: the loser sees a unique violation.
+    if ((err as { code?: string }).code !== '23505') {
+      await pool.end();
+      throw err;
+    }
+  });
+  const db = drizzlePg({ client: pool, schema }) as unknown as Db;
+  const queryOn =
+    (client: pg.Pool | pg.PoolClient) =>
+    async <T>(text: string, params?: unknown[]) => {
+      const r = await client.query(text, params);
+      return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
+    };
+  return {
+    driver: 'pg',
+    schema: schemaName,
+    db,
+    pool,
+    query: queryOn(pool),
+    async exec(text) {
+      await pool.query(text);
+    },
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const txDb = drizzlePg({ client, schema }) as unknown as Db;
+        const result = await fn({ db: txDb, sql: { query: queryOn(client) } });
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+async function openPglite(dataDir: string | undefined, schemaName: string, quoted: string): Promise<Database> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const pglite = await PGlite.create(dataDir ? { dataDir } : {});
+  await pglite.exec(`CREATE SCHEMA IF NOT EXISTS ${quoted}; SET search_path TO ${quoted};`);
+  const db = drizzlePglite({ client: pglite, schema }) as unknown as Db;
+  return {
+    driver: 'pglite',
+    schema: schemaName,
+    db,
+    pglite,
+    async query<T>(text: string, params?: unknown[]) {
+      const r = await pglite.query<T>(text, params);
+      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+    },
+    async exec(text) {
+      await pglite.exec(text);
+    },
+    // PGlite has one connection: its transaction() holds an exclusive lock, so
+    // concurrent callers queue up here instead of interleaving statements.
+    async transaction(fn) {
+      return pglite.transaction(async (tx) => {
+        const txDb = drizzlePglite({ client: tx as unknown as PGlite, schema }) as unknown as Db;
+        return fn({
+          db: txDb,
+          sql: {
+            async query<T>(text: string, params?: unknown[]) {
+              const r = await tx.query<T>(text, params);
+              return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+            },
+          },
+        });
+      });
+    },
+    async close() {
+      await pglite.close();
+    },
+  };
+}

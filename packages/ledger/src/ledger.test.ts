@@ -1,0 +1,296 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Ledger } from './ledger.js';
+import { loadMigrations, migrate } from './migrate.js';
+import { testDrivers } from './testing.js';
+import type { InterchangeInput } from './types.js';
+
+const drivers = await testDrivers();
+
+let seq = 0;
+/** A unique interchange (3 groups × `sets` sets unless told otherwise). */
+function interchange(over: Partial<InterchangeInput> = {}, sets = 2): InterchangeInput {
+  seq += 1;
+  const cn = String(100_000_000 + seq * 7 + Math.floor(Math.random() * 5));
+  return {
+    partnerId: 'p_003',
+    standard: 'x12',
+    sender: { qualifier: 'ZZ', id: `INITECH${process.pid}` },
+    receiver: { qualifier: 'ZZ', id: 'EDIGATE' },
+    controlNumber: cn,
+    version: '00401',
+    status: 'accepted',
+    groups: [1, 2, 3].map((g) => ({
+      functionalId: 'PO',
+      controlNumber: String(g),
+      version: '004010',
+      status: 'accepted' as const,
+      sets: Array.from({ length: sets }, (_, s) => ({
+        setId: '850',
+        controlNumber: String(s + 1).padStart(4, '0'),
+        version: '004010',
+        status: 'accepted' as const,
+      })),
+    })),
+    ...over,
+  };
+}
+
+describe.each(drivers)('ledger on $name', (driver) => {
+  if (driver.skip) {
+    it.skip(`skipped: ${driver.skip}`, () => {});
+    return;
+  }
+  let ledger: Ledger;
+  beforeAll(async () => {
+    ledger = await driver.open();
+  });
+  afterAll(async () => {
+    await driver.cleanup();
+  });
+
+  it('migrates from empty once and re-applies as a no-op', async () => {
+    const again = await migrate(ledger.database);
+    expect(again.applied).toEqual([]);
+    expect(again.alreadyApplied).toEqual(loadMigrations().map((m) => m.tag));
+    const { rows } = await ledger.database.query<{ n: string }>('SELECT count(*) AS n FROM ledger_migrations');
+    expect(Number(rows[0]!.n)).toBe(loadMigrations().length);
+  });
+
+  it('records an interchange with its groups and sets in one go', async () => {
+    const input = interchange();
+    const r = await ledger.recordInterchange(input);
+    expect(r.status).toBe('accepted');
+    expect(r.duplicateOf).toBeUndefined();
+    expect(r.groups.map((g) => g.controlNumber)).toEqual(['1', '2', '3']);
+    expect(r.groups.flatMap((g) => g.sets.map((s) => s.controlNumber))).toEqual([
+      '0001',
+      '0002',
+      '0001',
+      '0002',
+      '0001',
+      '0002',
+    ]);
+    const chain = await ledger.showInterchange(r.id);
+    expect(chain?.interchange).toMatchObject({
+      controlNumber: input.controlNumber,
+      groupCount: 3,
+      setCount: 6,
+      dedupeActive: true,
+    });
+    expect(chain?.groups[1]?.sets.map((s) => s.id)).toEqual(r.groups[1]?.sets.map((s) => s.id));
+  });
+
+  it('records a second receipt as a duplicate pointing at the original, with nothing below it', async () => {
+    const input = interchange();
+    const first = await ledger.recordInterchange(input);
+    const second = await ledger.recordInterchange({ ...input, status: 'rejected' });
+    expect(second).toEqual({ id: second.id, status: 'duplicate', duplicateOf: first.id, groups: [] });
+    const chain = await ledger.showInterchange(second.id);
+    expect(chain?.groups).toEqual([]);
+    expect(chain?.original?.id).toBe(first.id);
+    expect((await ledger.showInterchange(first.id))?.duplicates.map((d) => d.id)).toEqual([second.id]);
+    // Same number from another sender is not a duplicate (B-104 key includes the parties).
+    const other = await ledger.recordInterchange({ ...input, sender: { qualifier: '01', id: 'ACME' } });
+    expect(other.status).toBe('accepted');
+  });
+
+  it('marks repeated group and set numbers within their parent as duplicates', async () => {
+    const input = interchange();
+    input.groups[2]!.controlNumber = '1';
+    input.groups[0]!.sets[1]!.controlNumber = '0001';
+    const r = await ledger.recordInterchange(input);
+    expect(r.groups[2]).toMatchObject({ status: 'duplicate', duplicateOf: r.groups[0]!.id });
+    expect(r.groups[0]!.sets[1]).toMatchObject({ status: 'duplicate', duplicateOf: r.groups[0]!.sets[0]!.id });
+    expect(r.groups[2]!.sets.map((s) => s.status)).toEqual(['accepted', 'accepted']);
+  });
+
+  it('lets an original outside its window no longer count', async () => {
+    const old = interchange({ at: new Date(Date.now() - 3 * 86_400_000), retentionDays: 2 });
+    const first = await ledger.recordInterchange(old);
+    const again = await ledger.recordInterchange({ ...old, at: undefined });
+    expect(again.status).toBe('accepted');
+    const chain = await ledger.showInterchange(first.id);
+    expect(chain?.interchange.dedupeActive).toBe(false);
+    expect(chain?.interchange.status).toBe('accepted');
+  });
+
+  it('uses the per-partner window', async () => {
+    const l = await driver.open({ retention: { days: 180, byPartner: { p_short: 1 } } });
+    expect(l.retentionDays('p_short')).toBe(1);
+    expect(l.retentionDays('p_003')).toBe(180);
+    const input = interchange({ partnerId: 'p_short', at: new Date(Date.now() - 2 * 86_400_000) });
+    await l.recordInterchange(input);
+    expect((await l.recordInterchange({ ...input, at: undefined })).status).toBe('accepted');
+    const long = interchange({ at: new Date(Date.now() - 2 * 86_400_000) });
+    await l.recordInterchange(long);
+    expect((await l.recordInterchange({ ...long, at: undefined })).status).toBe('duplicate');
+  });
+
+  it('50 concurrent recordings of one interchange: exactly one accepted, 49 duplicates', async () => {
+    const input = interchange({}, 10);
+    // pg: spread over two pools, like two replicas.
+    const other = driver.name === 'pg' ? await driver.open() : ledger;
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => (i % 2 ? other : ledger).recordInterchange(input)),
+    );
+    const accepted = results.filter((r) => r.status === 'accepted');
+    const duplicates = results.filter((r) => r.status === 'duplicate');
+    expect(accepted).toHaveLength(1);
+    expect(duplicates).toHaveLength(49);
+    expect(new Set(duplicates.map((d) => d.duplicateOf))).toEqual(new Set([accepted[0]!.id]));
+    const { rows } = await ledger.database.query<{ n: string; groups: string }>(
+      `SELECT count(*) AS n, (SELECT count(*) FROM functional_groups g JOIN interchanges i ON i.id = g.interchange_id
+         WHERE i.control_number = $1 AND i.sender_id = $2) AS groups
+       FROM interchanges WHERE control_number = $1 AND sender_id = $2`,
+      [input.controlNumber, input.sender.id],
+    );
+    expect(Number(rows[0]!.n)).toBe(50);
+    expect(Number(rows[0]!.groups)).toBe(3);
+  });
+
+  it('records AS2 Message-IDs once per partner; a repeat points at the first', async () => {
+    const messageId = `<${seq++}-${process.pid}@initech.example>`;
+    const first = await ledger.recordAs2Message({
+      direction: 'inbound',
+      partnerId: 'p_003',
+      messageId,
+      mic: 'abc=',
+      micAlgorithm: 'sha256',
+      mdnMode: 'async',
+      mdnUrl: 'https://initech.example/mdn',
+    });
+    expect(first.duplicate).toBe(false);
+    const again = await ledger.recordAs2Message({ direction: 'inbound', partnerId: 'p_003', messageId });
+    expect(again.duplicate).toBe(true);
+    if (again.duplicate)
+      expect(again.original).toMatchObject({ id: first.id, messageId: messageId.slice(1, -1), mic: 'abc=' });
+    expect((await ledger.recordAs2Message({ direction: 'inbound', partnerId: 'p_001', messageId })).duplicate).toBe(
+      false,
+    );
+    await ledger.updateAs2Message(first.id, {
+      mdnSentAt: new Date(),
+      mdnDisposition: 'automatic-action/MDN-sent-automatically; processed',
+      status: 'processed',
+    });
+    expect(await ledger.getAs2Message(first.id)).toMatchObject({
+      status: 'processed',
+      mdnDisposition: 'automatic-action/MDN-sent-automatically; processed',
+    });
+  });
+
+  it('links AS2 message, archive, documents and acknowledgments into the chain', async () => {
+    const archive = await ledger.recordArchive({
+      sha256: 'a'.repeat(64),
+      size: 1234,
+      location: 'archive/aa/aaaa',
+      kind: 'as2-request',
+    });
+    expect((await ledger.recordArchive({ sha256: 'a'.repeat(64), size: 1234, location: 'archive/aa/aaaa' })).id).toBe(
+      archive.id,
+    );
+    const msg = await ledger.recordAs2Message({
+      direction: 'inbound',
+      partnerId: 'p_003',
+      messageId: `chain-${seq++}-${process.pid}`,
+      archiveId: archive.id,
+    });
+    const r = await ledger.recordInterchange(interchange({ as2MessageId: msg.id, archiveId: archive.id }));
+    const set = r.groups[0]!.sets[0]!;
+    await ledger.recordDocument({
+      direction: 'inbound',
+      partnerId: 'p_003',
+      interchangeId: r.id,
+      transactionSetId: set.id,
+      documentType: 'purchaseOrder',
+      mapId: 'initech/850',
+      mapVersion: '3',
+      body: { poNumber: 'PO-1' },
+    });
+    await ledger.recordAcknowledgment({
+      direction: 'sent',
+      kind: '997',
+      interchangeId: r.id,
+      groupId: r.groups[0]!.id,
+      code: 'A',
+    });
+    await ledger.recordAcknowledgment({ direction: 'sent', kind: 'TA1', interchangeId: r.id, code: 'A' });
+    const chain = (await ledger.showInterchange(r.id))!;
+    expect(chain.as2Message?.id).toBe(msg.id);
+    expect(chain.archive?.sha256).toBe('a'.repeat(64));
+    expect(chain.groups[0]!.sets[0]!.documents[0]).toMatchObject({
+      mapId: 'initech/850',
+      mapVersion: '3',
+      body: { poNumber: 'PO-1' },
+    });
+    expect(chain.acknowledgments.map((a) => a.kind)).toEqual(['997', 'TA1']);
+  });
+
+  it('sets an outbound interchange status from the 997 received', async () => {
+    const r = await ledger.recordInterchange(interchange({ direction: 'outbound', status: 'sent' }));
+    await ledger.recordAcknowledgment({ direction: 'received', kind: '997', interchangeId: r.id, code: 'R' });
+    expect((await ledger.showInterchange(r.id))?.interchange.status).toBe('rejected');
+  });
+
+  it('allocates padded control numbers per partner and level', async () => {
+    const partnerId = `seq-${seq++}`;
+    expect(await ledger.nextControlNumber({ partnerId, level: 'ISA13' })).toBe('000000001');
+    expect(await ledger.nextControlNumber({ partnerId, level: 'ISA13' })).toBe('000000002');
+    expect(await ledger.nextControlNumber({ partnerId, level: 'GS06' })).toBe('1');
+    expect(await ledger.nextControlNumber({ partnerId, level: 'ST02' })).toBe('0001');
+    expect(await ledger.nextControlNumber({ partnerId, level: 'UNB0020' })).toBe('1');
+    expect(await ledger.nextControlNumber({ partnerId: `${partnerId}-b`, level: 'ISA13' })).toBe('000000001');
+  });
+
+  it('concurrent allocators never hand out a number twice', async () => {
+    const partnerId = `seq-${seq++}`;
+    const other = driver.name === 'pg' ? await driver.open() : ledger;
+    const numbers = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => (i % 2 ? other : ledger).nextControlNumber({ partnerId, level: 'ISA13' })),
+    );
+    expect(new Set(numbers).size).toBe(200);
+    expect([...numbers].sort().at(-1)).toBe('000000200');
+  });
+
+  it('wraps after the maximum, but never reuses a number inside the window', async () => {
+    const partnerId = `seq-${seq++}`;
+    const noWindow = await driver.open({ sequenceMax: { GS06: 3 }, sequenceWindowDays: 0 });
+    const got = [];
+    for (let i = 0; i < 5; i++) got.push(await noWindow.nextControlNumber({ partnerId, level: 'GS06' }));
+    expect(got).toEqual(['1', '2', '3', '1', '2']);
+    const windowed = await driver.open({ sequenceMax: { GS06: 3 }, sequenceWindowDays: 30 });
+    const p2 = `seq-${seq++}`;
+    for (let i = 0; i < 3; i++) await windowed.nextControlNumber({ partnerId: p2, level: 'GS06' });
+    await expect(windowed.nextControlNumber({ partnerId: p2, level: 'GS06' })).rejects.toThrow(
+      /all were issued within the window/,
+    );
+  });
+
+  it('retention retires rows past the window from the dedupe index and keeps the evidence', async () => {
+    const input = interchange({ at: new Date(Date.now() - 10 * 86_400_000), retentionDays: 5 });
+    const r = await ledger.recordInterchange(input);
+    const result = await ledger.runRetention();
+    expect(result.retired).toBeGreaterThanOrEqual(1);
+    expect(result.deleted).toBe(0);
+    const chain = await ledger.showInterchange(r.id);
+    expect(chain?.interchange.dedupeActive).toBe(false);
+    expect(chain?.groups).toHaveLength(3);
+  });
+
+  it('deletes evidence past deleteEvidenceAfterDays only when configured', async () => {
+    const purging = await driver.open({ retention: { deleteEvidenceAfterDays: 400 } });
+    const old = await purging.recordInterchange(interchange({ at: new Date(Date.now() - 500 * 86_400_000) }));
+    const dup = await purging.recordInterchange(
+      interchange({
+        at: new Date(Date.now() - 500 * 86_400_000),
+        controlNumber: '777000777',
+        sender: { qualifier: 'ZZ', id: `PURGE${seq}` },
+      }),
+    );
+    const keep = await purging.recordInterchange(interchange());
+    const result = await purging.runRetention();
+    expect(result.deleted).toBeGreaterThanOrEqual(2);
+    expect(await purging.showInterchange(old.id)).toBeUndefined();
+    expect(await purging.showInterchange(dup.id)).toBeUndefined();
+    expect(await purging.showInterchange(keep.id)).toBeDefined();
+  });
+});
