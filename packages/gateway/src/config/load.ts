@@ -55,10 +55,21 @@ export interface PartnerAs2 extends Omit<PartnerAs2File, 'certificate' | 'certif
 }
 
 /** One partner profile, loaded. */
-export interface PartnerProfile extends Omit<PartnerProfileFile, 'as2' | 'sla'> {
-  file: string;
-  as2?: PartnerAs2;
+export interface PartnerProfile {
+  id: string;
+  name: string;
+  mode: 'as2' | 'api' | 'sftp';
+  contact?: string;
+  x12?: { qualifier: string; id: string };
+  edifact?: { id: string; qualifier?: string };
+  /** `sla.ack` in milliseconds (the ledger's overdue acknowledgments). */
   sla?: { ack?: number; [k: string]: unknown };
+  retention?: { days?: number; [k: string]: unknown };
+  as2?: PartnerAs2;
+  /** The file it was read from. */
+  file: string;
+  /** The whole file as parsed (keys other parts of edigate add, e.g. maps). */
+  raw: PartnerProfileFile;
 }
 
 /** The whole home: edigate.yaml and every partner profile, with keys read. */
@@ -172,8 +183,19 @@ function loadPartners(home: string, ctx: { issues: ConfigIssue[]; notices: strin
     const other = ids.get(p.id);
     if (other) ctx.issues.push({ file, field: 'id', message: `partner id ${p.id} is also used by ${other}` });
     ids.set(p.id, file);
-    const { as2, sla, ...rest } = p;
-    const profile: PartnerProfile = { ...rest, file, ...(sla ? { sla } : {}) };
+    const profile: PartnerProfile = {
+      id: p.id,
+      name: p.name,
+      mode: p.mode,
+      ...(p.contact !== undefined ? { contact: p.contact } : {}),
+      ...(p.x12 ? { x12: p.x12 } : {}),
+      ...(p.edifact ? { edifact: p.edifact } : {}),
+      ...(p.sla ? { sla: p.sla } : {}),
+      ...(p.retention ? { retention: p.retention } : {}),
+      file,
+      raw: p,
+    };
+    const as2 = p.as2;
     if (as2) {
       const loaded = loadPartnerAs2({ as2, file, home, locate, ...ctx, name: p.name, partnerId: p.id });
       if (loaded) profile.as2 = loaded;

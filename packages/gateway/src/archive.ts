@@ -1,0 +1,147 @@
+import crypto from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+/** Where an archived entry ended up. */
+export interface ArchivedEntry {
+  /** Lower-case hex SHA-256 of the stored bytes (the whole file). */
+  sha256: string;
+  /** Absolute path of the file. */
+  location: string;
+  size: number;
+}
+
+/** Options of {@link Archive}. */
+export interface ArchiveOptions {
+  dir: string;
+  /**
+   * fsync each file and its directory before an entry counts as stored
+   * (default true). The MDN is only sent after that: ARCHITECTURE.md "nothing
+   * received is lost".
+   */
+  fsync?: boolean;
+}
+
+/**
+ * A content-addressed, append-only store on the local file system:
+ * `<dir>/<kind>/<sha256[0..2]>/<sha256>`. Files are written under a temporary
+ * name, fsynced, then renamed to their hash, so a crash never leaves a file
+ * whose name lies about its content. The same bytes stored twice are one file.
+ */
+export class Archive {
+  readonly dir: string;
+  readonly fsync: boolean;
+
+  constructor(opts: ArchiveOptions) {
+    this.dir = path.resolve(opts.dir);
+    this.fsync = opts.fsync ?? true;
+    mkdirSync(path.join(this.dir, 'tmp'), { recursive: true });
+  }
+
+  /** Starts a streamed entry: write chunks as they arrive, then `finish()`. */
+  begin(kind: string): ArchiveWriter {
+    return new ArchiveWriter(this, kind);
+  }
+
+  /** Stores bytes in one go. */
+  async put(kind: string, ...parts: Uint8Array[]): Promise<ArchivedEntry> {
+    const w = this.begin(kind);
+    for (const p of parts) w.write(p);
+    return w.finish();
+  }
+
+  /** Reads an entry back. */
+  async read(location: string): Promise<Buffer> {
+    return fs.readFile(location);
+  }
+
+  /** @internal */
+  async commit(tmp: string, kind: string, sha256: string, fh: fs.FileHandle): Promise<string> {
+    if (this.fsync) await fh.sync();
+    await fh.close();
+    const dir = path.join(this.dir, kind, sha256.slice(0, 2));
+    await fs.mkdir(dir, { recursive: true });
+    const final = path.join(dir, sha256);
+    await fs.rename(tmp, final);
+    if (this.fsync) {
+      // POSIX: the rename is durable only once the directory itself is synced.
+      const d = await fs.open(dir, 'r');
+      try {
+        await d.sync();
+      } finally {
+        await d.close();
+      }
+    }
+    return final;
+  }
+}
+
+/** A streamed archive entry; chunks are hashed and written in order. */
+export class ArchiveWriter {
+  private readonly hash = crypto.createHash('sha256');
+  private readonly tmp: string;
+  private readonly opened: Promise<fs.FileHandle>;
+  private chain: Promise<unknown>;
+  private size = 0;
+  private failed: unknown;
+  private done = false;
+
+  constructor(
+    private readonly archive: Archive,
+    private readonly kind: string,
+  ) {
+    this.tmp = path.join(archive.dir, 'tmp', `${process.pid}-${crypto.randomBytes(8).toString('hex')}`);
+    this.opened = fs.open(this.tmp, 'wx', 0o600);
+    this.chain = this.opened.catch((err: unknown) => {
+      this.failed = err;
+    });
+  }
+
+  /** Bytes written so far. */
+  get bytes(): number {
+    return this.size;
+  }
+
+  /** Appends a chunk (queued; errors surface in `finish`). */
+  write(chunk: Uint8Array): void {
+    if (this.done) throw new Error('archive entry already finished');
+    this.hash.update(chunk);
+    this.size += chunk.length;
+    this.chain = this.chain.then(async () => {
+      if (this.failed) return;
+      try {
+        const fh = await this.opened;
+        await fh.write(chunk);
+      } catch (err) {
+        this.failed = err;
+      }
+    });
+  }
+
+  /** Waits for every write, fsyncs and renames the file to its hash. */
+  async finish(): Promise<ArchivedEntry> {
+    this.done = true;
+    await this.chain;
+    if (this.failed) {
+      await this.abort();
+      throw this.failed instanceof Error ? this.failed : new Error('archive write failed', { cause: this.failed });
+    }
+    const sha256 = this.hash.digest('hex');
+    const location = await this.archive.commit(this.tmp, this.kind, sha256, await this.opened);
+    return { sha256, location, size: this.size };
+  }
+
+  /** Drops the entry (the temporary file is removed). */
+  async abort(): Promise<void> {
+    this.done = true;
+    await this.chain;
+    try {
+      const fh = await this.opened;
+      await fh.close().catch(() => undefined);
+    } catch {
+      /* never opened */
+    }
+    await fs.rm(this.tmp, { force: true });
+  }
+}

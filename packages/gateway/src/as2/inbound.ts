@@ -1,0 +1,217 @@
+import type { Archive, ArchivedEntry } from '../archive.js';
+import { HttpError } from '../httpError.js';
+import type { Logger } from '../logger.js';
+import type { JobQueue, Recorder } from '../recorder.js';
+import type { PartnerProfile } from '../config/load.js';
+import { unquoteAs2Name, type PartnerDirectory, type PartnerSecuritySettings } from './partners.js';
+
+/** Request headers as Node gives them (lower-case names). */
+export type RequestHeaders = Record<string, string | string[] | undefined>;
+
+/** The part of @edigate/as2's `ReceiveResult` the gateway reads. */
+export interface ReceiveOutcome {
+  messageId: string;
+  payload?: { content: Buffer; contentType: string; filename?: string };
+  signed: boolean;
+  encrypted: boolean;
+  compressed: boolean;
+  mic?: { digest: string; algorithm: string };
+  disposition: { type: 'processed' | 'failed'; modifier?: 'error' | 'warning' | 'failure'; description?: string };
+  error?: Error & { code: string };
+  mdnRequest?: { signed: boolean; micAlgorithms: string[]; async?: { url: string } };
+  buildMdn(): Promise<{ headers: Record<string, string>; body: Buffer }>;
+}
+
+/** @edigate/as2's `receiveMessage`, as the gateway calls it. */
+export type ReceiveFunction = (
+  input: { headers: RequestHeaders; body: Uint8Array },
+  ctx: {
+    findPartner(as2From: string, as2To: string): PartnerSecuritySettings | undefined;
+    isDuplicate?(messageId: string, partnerId: string): Promise<boolean> | boolean;
+    now?: Date;
+  },
+) => Promise<ReceiveOutcome>;
+
+/** A payload handed to the rest of the pipeline (EDI parse, ledger, maps, acks). */
+export interface InboundPayload {
+  partner: PartnerProfile;
+  messageId: string;
+  as2MessageRowId: number;
+  content: Buffer;
+  contentType: string;
+  filename?: string;
+  archiveId: number;
+}
+
+/** What the inbound handler needs. */
+export interface InboundDeps {
+  partners: PartnerDirectory;
+  archive: Archive;
+  recorder: Recorder;
+  jobs: JobQueue;
+  log: Logger;
+  receive: ReceiveFunction;
+  /** Called after the MDN is decided, for each new (not duplicate) payload. */
+  onPayload?: (p: InboundPayload) => Promise<void>;
+  /** Async MDN delivery retries (default 5). */
+  asyncMdnRetries?: number;
+}
+
+/** An HTTP answer, framework-free. */
+export interface HttpReply {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/** The async MDN job queue name. */
+export const ASYNC_MDN_QUEUE = 'as2-async-mdn';
+
+/** Data of an async MDN job. */
+export interface AsyncMdnJob {
+  as2MessageRowId: number;
+  url: string;
+  /** Archive location of the MDN body. */
+  mdnLocation: string;
+  headers: Record<string, string>;
+  partnerId: string;
+}
+
+const header = (h: RequestHeaders, name: string): string | undefined => {
+  const v = h[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+/**
+ * Checks who is talking to us before any cryptography: AS2-From must be a
+ * known partner and AS2-To must be us. No MDN can be signed for a stranger,
+ * so these are plain HTTP refusals.
+ */
+export function identify(partners: PartnerDirectory, headers: RequestHeaders): { partner: PartnerProfile; as2From: string; as2To: string } {
+  const as2From = unquoteAs2Name(headers['as2-from']);
+  const as2To = unquoteAs2Name(headers['as2-to']);
+  if (!as2From || !as2To) throw new HttpError('MISSING_AS2_HEADERS', 'AS2-From and AS2-To headers are required (RFC 4130 §6.2)');
+  if (!partners.isUs(as2To)) throw new HttpError('UNKNOWN_RECIPIENT', `AS2-To ${JSON.stringify(as2To)} is not this gateway`);
+  const partner = partners.byAs2Name(as2From);
+  if (!partner?.as2) throw new HttpError('UNKNOWN_PARTNER', `AS2-From ${JSON.stringify(as2From)} is not a known partner`);
+  return { partner, as2From, as2To };
+}
+
+/**
+ * The AS2 receive path after the raw request is archived: identify, unwrap
+ * (decrypt, verify, decompress, MIC) through @edigate/as2, dedupe by
+ * Message-ID, record, archive the payload, answer with the MDN (sync) or
+ * queue it (async). Never throws for bad input: failures become MDNs or
+ * {@link HttpError}s.
+ */
+export async function handleInbound(
+  deps: InboundDeps,
+  req: { headers: RequestHeaders; body: Buffer; archived: ArchivedEntry; archiveId: number },
+): Promise<HttpReply> {
+  const { partner, as2From, as2To } = identify(deps.partners, req.headers);
+  const as2 = partner.as2!;
+  if (as2.maxBodySize !== undefined && req.body.length > as2.maxBodySize) {
+    throw new HttpError('PAYLOAD_TOO_LARGE', `the body is larger than ${as2.maxBodySize} bytes allowed for this partner`);
+  }
+  const security = deps.partners.security(partner)!;
+  const headerMessageId = header(req.headers, 'message-id')?.trim();
+  const subject = header(req.headers, 'subject');
+  // Recorded before unwrapping: the row exists whatever happens next, and the
+  // ledger's unique index decides duplicates even across replicas. A repeat of
+  // a message that failed is not a duplicate: the partner is retrying.
+  const recorded = await deps.recorder.recordAs2Message({
+    direction: 'inbound',
+    partnerId: partner.id,
+    messageId: headerMessageId || `(no-message-id)-${req.archived.sha256}`,
+    as2From,
+    as2To,
+    ...(subject ? { subject } : {}),
+    status: 'received',
+    ...mdnRequestOf(req.headers),
+    archiveId: req.archiveId,
+  });
+  const duplicate = recorded.duplicate && recorded.original.status !== 'failed';
+  const result = await deps.receive(
+    { headers: req.headers, body: req.body },
+    {
+      findPartner: (from, to) => (deps.partners.byAs2Name(from) === partner && deps.partners.isUs(to) ? security : undefined),
+      isDuplicate: () => duplicate,
+    },
+  );
+  const messageId = result.messageId || headerMessageId || '';
+  const failed = result.disposition.type === 'failed' || result.disposition.modifier === 'error' || result.disposition.modifier === 'failure';
+  const dispositionText = `${result.disposition.type}${result.disposition.modifier ? `/${result.disposition.modifier}: ${result.disposition.description ?? ''}` : ''}`;
+  const mdnMode = result.mdnRequest ? (result.mdnRequest.async ? 'async' : 'sync') : 'none';
+  await deps.recorder.updateAs2Message(recorded.id, {
+    status: failed ? 'failed' : duplicate ? 'duplicate' : 'processed',
+    ...(failed ? { error: result.error?.message ?? result.disposition.description ?? 'failed' } : {}),
+    ...(result.mic ? { mic: result.mic.digest, micAlgorithm: result.mic.algorithm } : {}),
+  });
+  const log = deps.log.child({ partnerId: partner.id, messageId, as2MessageRowId: recorded.id });
+
+  // The payload is made durable before the MDN says "processed" (ARCHITECTURE.md).
+  let payloadArchiveId: number | undefined;
+  if (result.payload && !failed && !duplicate) {
+    const entry = await deps.archive.put('payload', result.payload.content);
+    payloadArchiveId = (await deps.recorder.recordArchive({ ...entry, kind: 'payload', mediaType: result.payload.contentType })).id;
+  }
+  log.info(
+    { disposition: dispositionText, signed: result.signed, encrypted: result.encrypted, compressed: result.compressed, bytes: req.body.length, mdn: mdnMode, duplicate },
+    'as2 message received',
+  );
+
+  let reply: HttpReply;
+  if (!result.mdnRequest) {
+    reply = { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: Buffer.from(`${dispositionText}\n`) };
+  } else {
+    const mdn = await result.buildMdn();
+    const mdnEntry = await deps.archive.put('mdn', Buffer.from(headerBlock(mdn.headers)), mdn.body);
+    const mdnArchiveId = (await deps.recorder.recordArchive({ ...mdnEntry, kind: 'mdn' })).id;
+    if (result.mdnRequest.async) {
+      const job: AsyncMdnJob = { as2MessageRowId: recorded.id, url: result.mdnRequest.async.url, mdnLocation: mdnEntry.location, headers: mdn.headers, partnerId: partner.id };
+      await deps.jobs.send(ASYNC_MDN_QUEUE, job, { retryLimit: deps.asyncMdnRetries ?? 5, retryDelaySeconds: 5, retryBackoff: true });
+      await deps.recorder.updateAs2Message(recorded.id, { mdnDisposition: dispositionText, mdnArchiveId });
+      reply = { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: Buffer.alloc(0) };
+    } else {
+      await deps.recorder.updateAs2Message(recorded.id, { mdnDisposition: dispositionText, mdnArchiveId, mdnSentAt: new Date() });
+      reply = { status: 200, headers: mdn.headers, body: mdn.body };
+    }
+  }
+
+  if (payloadArchiveId !== undefined && result.payload && deps.onPayload) {
+    const payload: InboundPayload = {
+      partner,
+      messageId,
+      as2MessageRowId: recorded.id,
+      content: result.payload.content,
+      contentType: result.payload.contentType,
+      ...(result.payload.filename ? { filename: result.payload.filename } : {}),
+      archiveId: payloadArchiveId,
+    };
+    setImmediate(() => {
+      deps.onPayload!(payload).catch((err: unknown) => log.error({ err: errorSummary(err) }, 'payload processing failed'));
+    });
+  }
+  return reply;
+}
+
+/** The MDN the headers ask for (RFC 4130 §7.3), as the ledger records it. */
+function mdnRequestOf(h: RequestHeaders): { mdnMode: 'none' | 'sync' | 'async'; mdnSigned: boolean; mdnUrl?: string } {
+  if (!header(h, 'disposition-notification-to')) return { mdnMode: 'none', mdnSigned: false };
+  const url = header(h, 'receipt-delivery-option')?.trim();
+  const signed = /signed-receipt-protocol/i.test(header(h, 'disposition-notification-options') ?? '');
+  return url ? { mdnMode: 'async', mdnSigned: signed, mdnUrl: url } : { mdnMode: 'sync', mdnSigned: signed };
+}
+
+/** MDN headers as a block for the archive (CRLF, blank line at the end). */
+export function headerBlock(headers: Record<string, string>): string {
+  return `${Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('')}\r\n`;
+}
+
+/** A loggable summary of an error: never its payload. */
+export function errorSummary(err: unknown): { name: string; message: string; code?: string } {
+  if (err instanceof Error) return { name: err.name, message: err.message, ...('code' in err && typeof err.code === 'string' ? { code: err.code } : {}) };
+  return { name: 'unknown', message: String(err) };
+}

@@ -1,0 +1,47 @@
+import path from 'node:path';
+import { openLedger, type Ledger } from '@edigate/ledger';
+import type { HomeConfig } from './config/load.js';
+import type { Logger } from './logger.js';
+import { MemoryJobQueue, type As2MessageRecordView, type JobQueue, type Recorder, type RecordedMessage } from './recorder.js';
+
+/** The ledger behind the gateway's {@link Recorder}. */
+export class LedgerRecorder implements Recorder {
+  constructor(readonly ledger: Ledger) {}
+
+  recordArchive(entry: { sha256: string; size: number; location: string; kind?: string; mediaType?: string }): Promise<{ id: number }> {
+    return this.ledger.recordArchive(entry);
+  }
+
+  async recordAs2Message(input: Parameters<Recorder['recordAs2Message']>[0]): Promise<RecordedMessage> {
+    const r = await this.ledger.recordAs2Message(input);
+    return r.duplicate ? { id: r.id, duplicate: true, original: { id: r.original.id, status: r.original.status } } : { id: r.id, duplicate: false };
+  }
+
+  updateAs2Message(id: number, update: Parameters<Recorder['updateAs2Message']>[1]): Promise<void> {
+    return this.ledger.updateAs2Message(id, update);
+  }
+
+  async getAs2Message(id: number): Promise<As2MessageRecordView | undefined> {
+    return this.ledger.getAs2Message(id);
+  }
+
+  close(): Promise<void> {
+    return this.ledger.close();
+  }
+}
+
+/**
+ * Opens the ledger for a home: `database.url` / `DATABASE_URL`, else PGlite
+ * under `<home>/.edigate/ledger` (or in memory). Migrations are applied by
+ * `openLedger`. Jobs: the ledger's durable queue when it offers one.
+ */
+export async function openLedgerBackend(o: { config: HomeConfig; log: Logger; inMemory: boolean }): Promise<{ recorder: Recorder; jobs: JobQueue }> {
+  const byPartner = Object.fromEntries(o.config.partners.filter((p) => p.retention?.days).map((p) => [p.id, p.retention!.days!]));
+  const ledger = await openLedger({
+    ...(o.config.database.url && !o.inMemory ? { url: o.config.database.url } : {}),
+    ...(!o.config.database.url && !o.inMemory ? { dataDir: path.resolve(o.config.database.dataDir) } : {}),
+    logger: o.log,
+    retention: { byPartner },
+  });
+  return { recorder: new LedgerRecorder(ledger), jobs: new MemoryJobQueue() };
+}

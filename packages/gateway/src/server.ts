@@ -1,0 +1,142 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { Archive, type ArchivedEntry, type ArchiveWriter } from './archive.js';
+import { HttpError } from './httpError.js';
+import type { Logger } from './logger.js';
+import type { Recorder } from './recorder.js';
+import { errorSummary, handleInbound, type HttpReply, type InboundDeps } from './as2/inbound.js';
+
+/** What the express adapter needs. */
+export interface AppDeps extends InboundDeps {
+  archive: Archive;
+  recorder: Recorder;
+  log: Logger;
+  /** Largest request body accepted (bytes). */
+  maxBodySize: number;
+  /** True once the database is migrated and keys are loaded. */
+  isReady: () => boolean;
+}
+
+/**
+ * The express app: a thin adapter that turns HTTP into calls of the AS2
+ * receive path and its answers back into HTTP.
+ *
+ * - `GET /healthz`: 200 when ready, else 503.
+ * - `POST /as2`: the raw request (request line, headers as sent, body) is
+ *   streamed to the archive and fsynced before any processing; then
+ *   {@link handleInbound}. A body over the limit is answered 413.
+ */
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.get('/healthz', (_req, res) => {
+    const ready = deps.isReady();
+    res.status(ready ? 200 : 503).type('text/plain').send(ready ? 'ok\n' : 'starting\n');
+  });
+  app.post('/as2', (req, res, next) => {
+    receiveAs2(deps, req, res).catch(next);
+  });
+  app.all('/as2', (_req, _res, next) => next(new HttpError('METHOD_NOT_ALLOWED', 'POST an AS2 message to /as2')));
+  app.use((_req, _res, next) => next(new HttpError('NOT_FOUND', 'not found')));
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const e = HttpError.from(err);
+    if (e.code === 'INTERNAL') deps.log.error({ err: errorSummary(e.cause), path: req.path }, 'request failed');
+    else deps.log.warn({ code: e.code, reason: e.message, path: req.path, remote: req.socket.remoteAddress }, 'request refused');
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.status(e.status).type('text/plain').send(`${e.message}\n`);
+  });
+  return app;
+}
+
+/** The request line and headers exactly as sent (rawHeaders keeps case and order). */
+function requestHead(req: IncomingMessage): Buffer {
+  let head = `${req.method ?? 'POST'} ${req.url ?? '/'} HTTP/${req.httpVersion}\r\n`;
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) head += `${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}\r\n`;
+  return Buffer.from(`${head}\r\n`, 'latin1');
+}
+
+/** Reads the body into memory and into the archive at once; settles on end, abort or overflow. */
+function readBody(
+  req: IncomingMessage,
+  writer: ArchiveWriter,
+  limit: number,
+): Promise<{ kind: 'complete'; body: Buffer } | { kind: 'too-large' } | { kind: 'aborted' }> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const settle = (v: { kind: 'complete'; body: Buffer } | { kind: 'too-large' } | { kind: 'aborted' }) => {
+      if (settled) return;
+      settled = true;
+      req.off('data', onData);
+      resolve(v);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        // Keep what fits: the archive still shows what was sent.
+        writer.write(chunk.subarray(0, chunk.length - (size - limit)));
+        req.pause();
+        settle({ kind: 'too-large' });
+        return;
+      }
+      writer.write(chunk);
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => settle({ kind: 'complete', body: Buffer.concat(chunks, size) }));
+    req.once('aborted', () => settle({ kind: 'aborted' }));
+    req.once('error', () => settle({ kind: 'aborted' }));
+    req.once('close', () => settle({ kind: 'aborted' }));
+  });
+}
+
+async function receiveAs2(deps: AppDeps, req: Request, res: Response): Promise<void> {
+  const writer = deps.archive.begin('as2-request');
+  writer.write(requestHead(req));
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  const outcome = Number.isFinite(declared) && declared > deps.maxBodySize ? ({ kind: 'too-large' } as const) : await readBody(req, writer, deps.maxBodySize);
+  // Archived before anything else happens, whatever the outcome (ARCHITECTURE.md: nothing received is lost).
+  const archived: ArchivedEntry = await writer.finish();
+  const { id: archiveId } = await deps.recorder.recordArchive({
+    ...archived,
+    kind: outcome.kind === 'complete' ? 'as2-request' : `as2-request-${outcome.kind}`,
+    ...(typeof req.headers['content-type'] === 'string' ? { mediaType: req.headers['content-type'] } : {}),
+  });
+  if (outcome.kind === 'aborted') {
+    deps.log.warn({ archiveId, bytes: archived.size, remote: req.socket.remoteAddress }, 'request aborted by the client; partial bytes archived');
+    return;
+  }
+  if (outcome.kind === 'too-large') {
+    res.setHeader('connection', 'close');
+    throw new HttpError('PAYLOAD_TOO_LARGE', `the body is larger than ${deps.maxBodySize} bytes`);
+  }
+  const reply = await handleInbound(deps, { headers: req.headers, body: outcome.body, archived, archiveId });
+  send(res, reply);
+}
+
+function send(res: ServerResponse, reply: HttpReply): void {
+  res.statusCode = reply.status;
+  for (const [k, v] of Object.entries(reply.headers)) res.setHeader(k, v);
+  res.setHeader('content-length', String(reply.body.length));
+  res.end(reply.body);
+}
+
+/** Listens and applies the slow-client guards. */
+export function listen(app: express.Express, opts: { port: number; host?: string; headersTimeoutMs: number; requestTimeoutMs: number }): Promise<{ server: Server; port: number }> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(opts.port, opts.host ?? '0.0.0.0');
+    // Slow-loris guards: headers must come quickly, the whole request within requestTimeout.
+    server.headersTimeout = opts.headersTimeoutMs;
+    server.requestTimeout = opts.requestTimeoutMs;
+    server.keepAliveTimeout = 5_000;
+    server.maxHeadersCount = 200;
+    server.once('error', reject);
+    server.once('listening', () => resolve({ server, port: (server.address() as AddressInfo).port }));
+  });
+}
