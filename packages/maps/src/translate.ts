@@ -1,0 +1,352 @@
+/**
+ * Inbound translation: one transaction set + one loaded map → one internal
+ * document, validated by its zod schema. A failure names the map rule
+ * (file:line:column, field) and the input segment position; a set in error
+ * never stops the others.
+ */
+import type { FunctionalGroup, Interchange, LoopNode, ParseResult, SetTree, TransactionSet } from '@edigate/edi';
+import { toDecimal, toIsoDate, toIsoDateTime, toMinorUnits, type Converted } from './convert.js';
+import type { MapIssue, RuleLocation } from './issues.js';
+import { builtinTables, type CompiledExpression, type Condition, type LoadedMap, type ObjectRule, type ValueRule } from './map.js';
+import { parsePath, readElement, readPath, selectAll, scopeHead, type Path, type Scope } from './path.js';
+import { documentSchemas, type InternalDocument, type Source } from './schema.js';
+import { arrangeByOutline, setOutline } from './structures.js';
+
+/** Where a set sits and who sent it: what the `source` block is made of. */
+export interface SetContext {
+  partner: string | null;
+  interchange: Interchange;
+  group: FunctionalGroup;
+  set: TransactionSet;
+  position: { interchange: number; group: number; set: number };
+}
+
+/** The outcome of translating one set. */
+export interface SetTranslation {
+  setId: string;
+  controlNumber: string;
+  position: { interchange: number; group: number; set: number };
+  /** The map used (absent when none matched). */
+  map?: string;
+  document?: InternalDocument;
+  issues: MapIssue[];
+}
+
+/** Time spent, for the benchmark: total and inside JSONata. */
+export interface TranslateTimings {
+  jsonataMs: number;
+  jsonataCalls: number;
+}
+
+interface State {
+  map: LoadedMap;
+  doc: Record<string, unknown>;
+  issues: MapIssue[];
+  /** Output path (`lines.3.quantity`) → the rule that wrote it and the input segment. */
+  origin: Map<string, { loc: RuleLocation; position: number }>;
+  timings?: TranslateTimings;
+}
+
+const pathCache = new Map<string, Path | undefined>();
+function cachedPath(text: string): Path | undefined {
+  if (!pathCache.has(text)) {
+    const p = parsePath(text);
+    pathCache.set(text, 'message' in p ? undefined : p);
+  }
+  return pathCache.get(text);
+}
+
+async function evaluateExpr(expr: CompiledExpression, input: unknown, bindings: Record<string, unknown>, state: State, loc: RuleLocation, position: number): Promise<{ ok: true; value: unknown } | { ok: false }> {
+  const t0 = state.timings ? performance.now() : 0;
+  try {
+    const value: unknown = await expr.expression.evaluate(input, bindings);
+    return { ok: true, value: value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as unknown) };
+  } catch (e) {
+    const je = e as { message?: string; code?: string };
+    state.issues.push({
+      code: je.code === 'D1012' ? 'JSONATA_TIMEOUT' : 'JSONATA_ERROR',
+      severity: 'error',
+      message: `JSONata ${je.code ?? ''}: ${je.message ?? String(e)}`,
+      hint: je.code === 'D1012' ? 'the expression ran past its time limit; simplify it' : 'check the expression against the data it sees ($ is the object built so far, $value the path value)',
+      rule: loc,
+      segmentPosition: position,
+    });
+    return { ok: false };
+  } finally {
+    if (state.timings) {
+      state.timings.jsonataMs += performance.now() - t0;
+      state.timings.jsonataCalls++;
+    }
+  }
+}
+
+function bindingsFor(scope: Scope, state: State, value: unknown): Record<string, unknown> {
+  return {
+    value,
+    doc: state.doc,
+    // $el('PO104') reads an element in the rule's scope — pure, no access beyond the set.
+    el: (text: string) => {
+      const p = cachedPath(String(text));
+      return p ? readPath(scope, p)?.value : undefined;
+    },
+  };
+}
+
+async function conditionHolds(c: Condition | undefined, scope: Scope, current: Record<string, unknown>, state: State): Promise<boolean> {
+  if (!c) return true;
+  if (c.kind === 'match') {
+    const v = readPath(scope, c.path)?.value ?? '';
+    if (c.present !== undefined) return c.present ? v !== '' : v === '';
+    if (c.values) return c.values.includes(v);
+    return v !== '';
+  }
+  const r = await evaluateExpr(c.expr, current, bindingsFor(scope, state, undefined), state, c.loc, scope.position);
+  return r.ok && Boolean(r.value);
+}
+
+function tableLookup(state: State, name: string): ReadonlyMap<string, string> | Readonly<Record<string, string>> | undefined {
+  return state.map.tables.get(name) ?? builtinTables[name];
+}
+
+function issue(state: State, code: string, rule: ValueRule | ObjectRule, message: string, extra: Partial<MapIssue> = {}): void {
+  state.issues.push({ code, severity: 'error', message, rule: rule.loc, ...extra });
+}
+
+async function evalValue(rule: ValueRule, scope: Scope, current: Record<string, unknown>, state: State): Promise<unknown> {
+  if (!(await conditionHolds(rule.when, scope, current, state))) return undefined;
+  let raw: unknown;
+  let position = scope.position;
+  let segmentTag = scopeHead(scope)?.tag;
+  if (rule.const !== undefined) raw = rule.const;
+  if (rule.path) {
+    const hit = readPath(scope, rule.path);
+    if (hit) {
+      raw = hit.value;
+      position = hit.position;
+      segmentTag = hit.segment.tag;
+    }
+  }
+  if (rule.pairs) {
+    const { start, qualifiers } = rule.pairs;
+    for (const s of selectAll(scope, [{ name: start.tag, qualifiers: [] }])) {
+      const seg = scopeHead(s);
+      if (!seg) continue;
+      for (let i = start.element; i < seg.elements.length; i += 2) {
+        const q = readElement(seg, { tag: seg.tag, element: i, text: '' });
+        if (qualifiers.includes(q)) {
+          raw = readElement(seg, { tag: seg.tag, element: i + 1, text: '' });
+          position = s.position;
+          segmentTag = seg.tag;
+          break;
+        }
+      }
+      if (raw !== undefined) break;
+    }
+  }
+  if (rule.expr) {
+    const r = await evaluateExpr(rule.expr, current, bindingsFor(scope, state, raw), state, rule.loc, position);
+    if (!r.ok) return undefined;
+    raw = Array.isArray(r.value) && r.value.length === 0 ? undefined : r.value;
+  }
+  if (raw === undefined || raw === null || raw === '') raw = rule.default;
+  if (raw === undefined || raw === null || raw === '') {
+    if (rule.required) issue(state, 'MISSING_VALUE', rule, `no value for ${rule.loc.field}${rule.path ? ` at ${rule.path.text}` : ''}`, { segmentPosition: position, hint: 'the input lacks the element; add a default, or check the path and qualifier' });
+    return undefined;
+  }
+  const at = { segmentPosition: position, ...(segmentTag ? { segmentTag } : {}) };
+  if (rule.table) {
+    const table = tableLookup(state, rule.table);
+    const key = typeof raw === 'string' ? raw : JSON.stringify(raw);
+    const lookup = (k: string): string | undefined => (table instanceof Map ? (table as ReadonlyMap<string, string>).get(k) : table ? (table as Record<string, string | undefined>)[k] : undefined);
+    const hit = lookup(key) ?? lookup('*');
+    if (hit === undefined) {
+      issue(state, 'UNKNOWN_CODE', rule, `unknown code '${key}' in table ${rule.table}`, {
+        ...at,
+        value: key,
+        hint: `add "${key}: <our value>" under tables.${rule.table} in ${state.map.file} (or '*': <value> as a fallback)`,
+      });
+      return undefined;
+    }
+    raw = hit;
+  }
+  const text = typeof raw === 'string' ? raw.trim() : raw;
+  const converted = convert(rule, text, state);
+  if (!converted.ok) {
+    issue(state, 'CONVERSION', rule, `${rule.loc.field}: ${converted.error}`, { ...at, value: String(text).slice(0, 40), hint: 'check type, format and implied in the rule against what the partner sends' });
+    return undefined;
+  }
+  return converted.value;
+}
+
+function convert(rule: ValueRule, value: unknown, state: State): Converted<unknown> {
+  if (typeof value !== 'string') {
+    if (rule.type === 'money' && typeof value === 'number') return convert(rule, String(value), state);
+    return { ok: true, value };
+  }
+  switch (rule.type) {
+    case 'string':
+      return { ok: true, value };
+    case 'integer': {
+      const d = toDecimal(value, rule.implied);
+      if (!d.ok) return d;
+      return Number.isInteger(d.value) ? d : { ok: false, error: `'${value}' is not a whole number` };
+    }
+    case 'decimal':
+      return toDecimal(value, rule.implied);
+    case 'date':
+      return toIsoDate(value, rule.format ?? 'CCYYMMDD');
+    case 'datetime': {
+      const opts: Parameters<typeof toIsoDateTime>[0] = { date: value, format: rule.format ?? 'CCYYMMDD' };
+      const offset = rule.utcOffset ?? state.map.utcOffset;
+      if (offset) opts.utcOffset = offset;
+      return toIsoDateTime(opts);
+    }
+    case 'money': {
+      const currency = rule.currency ?? (typeof state.doc.currency === 'string' ? state.doc.currency : undefined);
+      if (!currency) return { ok: false, error: 'no currency: map a top-level currency field first or give the rule currency: XXX' };
+      const m = toMinorUnits(value, currency, rule.implied);
+      return m.ok ? { ok: true, value: { amountMinor: m.value, currency } } : m;
+    }
+  }
+}
+
+async function evalObject(rule: ObjectRule, scope: Scope, outPath: string, state: State, target?: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
+  const obj: Record<string, unknown> = target ?? {};
+  state.origin.set(outPath, { loc: rule.loc, position: scope.position });
+  for (const [name, field] of rule.fields) {
+    const p = outPath ? `${outPath}.${name}` : name;
+    let value: unknown;
+    if (field.kind === 'value') {
+      value = await evalValue(field, scope, obj, state);
+      state.origin.set(p, { loc: field.loc, position: scope.position });
+    } else value = await evalField(field, scope, p, state, obj);
+    if (value !== undefined) obj[name] = value;
+  }
+  return target || Object.keys(obj).length ? obj : undefined;
+}
+
+async function evalField(rule: ObjectRule, scope: Scope, outPath: string, state: State, parent: Record<string, unknown>): Promise<unknown> {
+  if (!(await conditionHolds(rule.when, scope, parent, state))) return undefined;
+  if (!rule.each) return evalObject(rule, scope, outPath, state);
+  state.origin.set(outPath, { loc: rule.loc, position: scope.position });
+  const scopes = selectAll(scope, rule.each.steps);
+  const items: unknown[] = [];
+  for (const s of rule.single ? scopes.slice(0, 1) : scopes) {
+    const p = rule.single ? outPath : `${outPath}.${items.length}`;
+    const item = rule.value ? await evalValue(rule.value, s, {}, state) : await evalObject(rule, s, p, state, {});
+    if (rule.value) state.origin.set(p, { loc: rule.value.loc, position: s.position });
+    if (item !== undefined) items.push(item);
+  }
+  return rule.single ? items[0] : items;
+}
+
+/** The set arranged in loops: the syntax core's tree when present, else arranged by the map's guide outline, else flat. */
+export function treeOf(set: TransactionSet, standard: 'x12' | 'edifact'): SetTree {
+  if (set.tree) return set.tree;
+  const outline = setOutline(standard, set.id);
+  if (outline) return arrangeByOutline(set.segments, outline);
+  const root: LoopNode = { kind: 'loop', id: set.id, children: set.segments.map((segment, i) => ({ kind: 'segment', segment, position: i + 1 })) };
+  return { root, hierarchyRoots: [] };
+}
+
+/** The `source` block of a document translated from `ctx`. */
+export function sourceOf(ctx: SetContext, map: string): Source {
+  return {
+    partner: ctx.partner,
+    standard: ctx.interchange.standard,
+    version: ctx.set.version,
+    setId: ctx.set.id,
+    sender: { qualifier: ctx.interchange.sender.qualifier.trim(), id: ctx.interchange.sender.id.trim() },
+    receiver: { qualifier: ctx.interchange.receiver.qualifier.trim(), id: ctx.interchange.receiver.id.trim() },
+    interchangeControlNumber: ctx.interchange.controlNumber,
+    groupControlNumber: ctx.group.controlNumber,
+    setControlNumber: ctx.set.controlNumber,
+    position: { ...ctx.position },
+    map,
+  };
+}
+
+/**
+ * Translates one set with one inbound map. Returns the document when it
+ * passed the schema; every problem as an issue that names the rule and the
+ * input segment. Never throws on bad input.
+ */
+export async function translateSet(map: LoadedMap, ctx: SetContext, opts: { timings?: TranslateTimings } = {}): Promise<SetTranslation> {
+  const result: SetTranslation = { setId: ctx.set.id, controlNumber: ctx.set.controlNumber, position: ctx.position, map: map.file, issues: [] };
+  const state: State = { map, doc: { type: map.document }, issues: result.issues, origin: new Map() };
+  if (opts.timings) state.timings = opts.timings;
+  try {
+    const tree = treeOf(ctx.set, ctx.interchange.standard);
+    await evalObject(map.fields, { node: tree.root, tree, position: 1 }, '', state, state.doc);
+    state.doc.source = sourceOf(ctx, map.file);
+    if (result.issues.some((i) => i.severity === 'error')) return result;
+    const parsed = documentSchemas[map.document].safeParse(state.doc);
+    if (parsed.success) {
+      result.document = parsed.data;
+      return result;
+    }
+    for (const zi of parsed.error.issues) {
+      const key = zi.path.map(String).join('.');
+      let probe = key;
+      let origin = state.origin.get(probe);
+      while (!origin && probe) {
+        probe = probe.includes('.') ? probe.slice(0, probe.lastIndexOf('.')) : '';
+        origin = state.origin.get(probe);
+      }
+      const exact = probe === key;
+      const mi: MapIssue = {
+        code: 'SCHEMA_MISMATCH',
+        severity: 'error',
+        message: `${map.document}.${key || '(document)'}: ${zi.message}`,
+        hint: exact ? 'the rule produced a value the schema does not accept; check its type, table and format' : `no rule writes ${key}; add one under ${origin?.loc.field || 'fields'} (or a default)`,
+      };
+      if (origin) {
+        mi.rule = origin.loc;
+        mi.segmentPosition = origin.position;
+      }
+      result.issues.push(mi);
+    }
+  } catch (e) {
+    // A defect in the engine must not stop the other sets.
+    result.issues.push({ code: 'INTERNAL', severity: 'error', message: `translation failed: ${e instanceof Error ? e.message : String(e)}` });
+  }
+  return result;
+}
+
+/** Picks the inbound map for a set, or undefined when there is none. */
+export type MapSelector = (query: { partner: string | null; standard: 'x12' | 'edifact'; version: string; setId: string }) => LoadedMap | undefined;
+
+/** Options of {@link translateAll}. */
+export interface TranslateAllOptions {
+  /** Partner id for an interchange's sender, or null when none matches. */
+  partnerOf: (interchange: Interchange) => string | null;
+  selectMap: MapSelector;
+  timings?: TranslateTimings;
+}
+
+/** Translates every set of a parse result; one set in error never stops the others. */
+export async function translateAll(parsed: ParseResult, opts: TranslateAllOptions): Promise<SetTranslation[]> {
+  const out: SetTranslation[] = [];
+  for (const [ii, interchange] of parsed.interchanges.entries()) {
+    const partner = opts.partnerOf(interchange);
+    for (const [gi, group] of interchange.groups.entries()) {
+      for (const [si, set] of group.sets.entries()) {
+        const position = { interchange: ii, group: gi, set: si };
+        const map = opts.selectMap({ partner, standard: interchange.standard, version: set.version, setId: set.id });
+        if (!map) {
+          out.push({
+            setId: set.id,
+            controlNumber: set.controlNumber,
+            position,
+            issues: [{ code: 'NO_MAP', severity: 'error', message: `no inbound map for ${interchange.standard} ${set.version} ${set.id}${partner ? ` (partner ${partner})` : ''}`, hint: 'add maps/<partner>/<set>.yaml extending a standard map' }],
+          });
+          continue;
+        }
+        const topts: { timings?: TranslateTimings } = {};
+        if (opts.timings) topts.timings = opts.timings;
+        out.push(await translateSet(map, { partner, interchange, group, set, position }, topts));
+      }
+    }
+  }
+  return out;
+}
