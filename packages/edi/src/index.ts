@@ -5,3 +5,8 @@
 export type * from './types.js';
 export * from './values.js';
 export * from './codes.js';
+export { IssueCode, type IssueCodeValue } from './issues.js';
+export { parseEdi, detectStandard, streamInterchanges, type ParseOptions, type InterchangeResult } from './parse.js';
+export { serialize, serializeSegment, EdiSerializeError, type SerializeOptions } from './serialize.js';
+export { allIssues, isValidDate, isValidTime } from './envelope.js';
+export * from './guide/index.js';

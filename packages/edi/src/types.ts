@@ -91,6 +91,8 @@ export interface IssueLocation {
   offset?: number;
   /** Loop identifier the segment belongs to (AK303 / IK303), when known. */
   loopId?: string;
+  /** Data element reference number of the element at fault (AK402 / IK402; EDIFACT data element tag), when known. */
+  elementRef?: string;
 }
 
 /** One finding about the input: stable code, standard codes, position, the bad value. */
@@ -188,6 +190,18 @@ export interface Interchange {
   /** Byte offset of the interchange's first byte (ISA / UNA / UNB) and its length up to and including the trailer. */
   offset: number;
   length: number;
+  /**
+   * The character encoding values were decoded with and the serializer writes:
+   * `latin1`, `utf8`, or an `iso-8859-n` (EDIFACT UNOD…UNOL). Absent means latin1
+   * (which is also exact for 7-bit input).
+   */
+  encoding?: string;
+  /**
+   * What followed the trailer's terminator in the source ('' at end of input
+   * without a line break); absent means `delimiters.lineSuffix`. Kept for
+   * byte-exact serialization.
+   */
+  trailerSuffix?: string;
 }
 
 /** What parsing a buffer or a stream yields: interchanges plus issues that sit outside any interchange. */
