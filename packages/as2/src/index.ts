@@ -2,3 +2,7 @@
 export * from './errors.js';
 export * from './mime.js';
 export * from './mic.js';
+export * from './mdn.js';
+export * from './receive.js';
+export * from './send.js';
+export * from './cms/index.js';

@@ -326,7 +326,18 @@ export function splitMultipart(body: Uint8Array, boundary: string): MimeResult<M
   return { value: { parts, closed }, issues };
 }
 
-const BASE64_TEXT = /^[A-Za-z0-9+/=\s]*$/;
+/** Bytes allowed in base64 text: the alphabet, `=`, and white space (RFC 2045 §6.8). */
+const BASE64_BYTES = (() => {
+  const t = new Uint8Array(256);
+  for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/= \t\r\n') t[c.charCodeAt(0)] = 1;
+  return t;
+})();
+
+/** True when every byte is base64 text (a table loop: no string copy of MB bodies). */
+function isBase64Text(buf: Buffer): boolean {
+  for (let i = 0; i < buf.length; i++) if (BASE64_BYTES[buf[i]!] === 0) return false;
+  return true;
+}
 
 /** Decodes a body per its Content-Transfer-Encoding (RFC 2045 §6). Unknown encodings pass through with an issue. */
 export function decodeBody(body: Uint8Array, transferEncoding: string | undefined): MimeResult<Buffer> {
@@ -338,9 +349,8 @@ export function decodeBody(body: Uint8Array, transferEncoding: string | undefine
     case 'binary':
       return { value: buf, issues: [] };
     case 'base64': {
-      const text = buf.toString('latin1');
-      const issues: MimeIssue[] = BASE64_TEXT.test(text) ? [] : [{ code: 'bad-base64', message: 'characters outside the base64 alphabet were skipped' }];
-      return { value: Buffer.from(text, 'base64'), issues };
+      const issues: MimeIssue[] = isBase64Text(buf) ? [] : [{ code: 'bad-base64', message: 'characters outside the base64 alphabet were skipped' }];
+      return { value: Buffer.from(buf.toString('latin1'), 'base64'), issues };
     }
     case 'quoted-printable':
       return decodeQuotedPrintable(buf);
@@ -400,9 +410,10 @@ function decodeQuotedPrintable(buf: Buffer): MimeResult<Buffer> {
 export function decodeDerBody(body: Uint8Array, transferEncoding: string | undefined): MimeResult<Buffer> {
   const buf = toBuffer(body);
   const looksDer = derLength(buf) !== undefined;
-  const looksBase64 = buf.length > 0 && BASE64_TEXT.test(buf.toString('latin1'));
+  // Only scan for base64 when the label says so or the bytes are not DER: MB-sized binary bodies skip the scan.
+  const looksBase64 = (!looksDer || transferEncoding === 'base64') && buf.length > 0 && isBase64Text(buf);
   let decoded: MimeResult<Buffer>;
-  if (looksDer && (transferEncoding !== 'base64' || !looksBase64)) decoded = { value: buf, issues: [] };
+  if (looksDer && !looksBase64) decoded = { value: buf, issues: [] };
   else if (looksBase64) decoded = decodeBody(buf, 'base64');
   else decoded = decodeBody(buf, transferEncoding);
   const len = derLength(decoded.value);

@@ -1,0 +1,328 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { OpensslPeer, hasOpenssl, type TestIdentity } from './cms/opensslPeer.js';
+import type { ContentEncryptionAlgorithm, KeyTransport } from './cms/index.js';
+import { parseMdn } from './mdn.js';
+import { computeMic, type MicAlgorithm } from './mic.js';
+import { receiveMessage, type PartnerSecurity, type ReceiveContext } from './receive.js';
+import { buildMessage, type BuildMessageOptions } from './send.js';
+
+const EDI = Buffer.from('ISA*00*          *00*          *ZZ*THEM           *ZZ*US             *260101*1200*U*00401*000000001*0*P*>~\r\nIEA*0*000000001~\r\n');
+
+describe.skipIf(!hasOpenssl())('AS2 receive', () => {
+  let peer: OpensslPeer;
+  let us: TestIdentity;
+  let usNext: TestIdentity;
+  let them: TestIdentity;
+  let stranger: TestIdentity;
+  let partner: PartnerSecurity;
+  let ctx: ReceiveContext;
+
+  beforeAll(() => {
+    peer = new OpensslPeer();
+    us = peer.identity('us');
+    usNext = peer.identity('us-next');
+    them = peer.identity('them');
+    stranger = peer.identity('stranger');
+    partner = {
+      partnerId: 'p_them',
+      ourId: 'US',
+      partnerCertificates: [them.cert],
+      ourKeys: [{ privateKey: us.key, certificate: us.cert }],
+    };
+    ctx = { findPartner: (from, to) => (from === 'THEM' && to === 'US' ? partner : undefined) };
+  });
+  afterAll(() => peer?.dispose());
+
+  /** The partner's side: a message from THEM to US. */
+  const send = (o: Partial<BuildMessageOptions> = {}, payload: Buffer = EDI) =>
+    buildMessage(payload, {
+      as2From: 'THEM',
+      as2To: 'US',
+      contentType: 'application/edi-x12',
+      filename: 'order.edi',
+      mdn: { signed: true },
+      ...o,
+    });
+  const sign = (digestAlgorithm: MicAlgorithm = 'sha-256') => ({ privateKey: them.key, certificate: them.cert, digestAlgorithm });
+  const encrypt = (algorithm: ContentEncryptionAlgorithm = 'aes-256-cbc', keyTransport: KeyTransport = 'rsa-pkcs1v15') => ({
+    certificates: [us.cert],
+    algorithm,
+    keyTransport,
+  });
+
+  describe('round trips: buildMessage -> receiveMessage -> MDN -> parseMdn', () => {
+    const signs: (MicAlgorithm | undefined)[] = [undefined, 'sha-1', 'sha-256', 'sha-512'];
+    const encrypts: ([ContentEncryptionAlgorithm, KeyTransport] | undefined)[] = [
+      undefined,
+      ['aes-256-cbc', 'rsa-pkcs1v15'],
+      ['des-ede3-cbc', 'rsa-oaep-sha1'],
+      ['aes-128-gcm', 'rsa-oaep-sha256'],
+    ];
+    const compressions = [undefined, 'before-sign', 'after-sign'] as const;
+    for (const s of signs)
+      for (const e of encrypts)
+        for (const c of compressions) {
+          it(`sign ${s ?? 'no'} / encrypt ${e?.join('+') ?? 'no'} / compress ${c ?? 'no'}`, async () => {
+            const msg = send({
+              ...(s ? { sign: sign(s) } : {}),
+              ...(e ? { encrypt: encrypt(...e) } : {}),
+              ...(c ? { compress: c } : {}),
+            });
+            const r = await receiveMessage({ headers: msg.headers, body: msg.body }, ctx);
+            expect(r.error).toBeUndefined();
+            expect(r.disposition).toEqual({ type: 'processed' });
+            expect(r.payload?.content.equals(EDI)).toBe(true);
+            expect(r.payload?.contentType).toBe('application/edi-x12');
+            expect(r.payload?.filename).toBe('order.edi');
+            expect([r.signed, r.encrypted, r.compressed]).toEqual([!!s, !!e, !!c]);
+            expect(r.mic).toEqual(msg.mic);
+            expect(r.messageId).toBe(msg.messageId);
+            const mdn = await r.buildMdn();
+            expect(mdn.headers['AS2-From']).toBe('US');
+            expect(mdn.headers['AS2-To']).toBe('THEM');
+            const parsed = parseMdn(mdn, { partnerCertificates: [us.cert], expectedMic: msg.mic, requireSigned: true });
+            expect(parsed).toMatchObject({ signed: true, signatureValid: true, micMatches: true, originalMessageId: msg.messageId, disposition: { type: 'processed' } });
+            expect(parsed.error).toBeUndefined();
+          });
+        }
+  });
+
+  describe('interop quirks', () => {
+    const entity = Buffer.concat([Buffer.from('Content-Type: application/edi-x12\r\nContent-Transfer-Encoding: binary\r\n\r\n'), EDI]);
+    const signedHeaders = (boundary: string, extra: Record<string, string> = {}) => ({
+      'as2-from': 'THEM',
+      'as2-to': 'US',
+      'message-id': '<quirk@them>',
+      'content-type': `multipart/signed; protocol="application/pkcs7-signature"; micalg=sha-256; boundary="${boundary}"`,
+      'disposition-notification-to': 'them@example.com',
+      'disposition-notification-options': 'signed-receipt-protocol=optional, pkcs7-signature; signed-receipt-micalg=optional, sha-256',
+      ...extra,
+    });
+    const opensslSign = (args: string[]) =>
+      peer.run(['cms', '-sign', '-binary', '-outform', 'DER', '-signer', them.certFile, '-inkey', them.keyFile, '-md', 'sha256', ...args], entity);
+    const multipartBody = (boundary: string, sigHeaders: string, sig: Buffer) =>
+      Buffer.concat([
+        Buffer.from(`--${boundary}\r\n`),
+        entity,
+        Buffer.from(`\r\n--${boundary}\r\n${sigHeaders}\r\n\r\n`),
+        sig,
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]);
+
+    it('Sterling: no signedAttrs, binary signature part without Content-Transfer-Encoding', async () => {
+      const sig = opensslSign(['-noattr']);
+      const body = multipartBody('sterling', 'Content-Type: application/pkcs7-signature', sig);
+      const r = await receiveMessage({ headers: signedHeaders('sterling'), body }, ctx);
+      expect(r.error).toBeUndefined();
+      expect(r.signature?.signedAttributes).toBe(false);
+      expect(r.payload?.content.equals(EDI)).toBe(true);
+      expect(r.mic).toEqual({ digest: computeMic(entity, 'sha-256'), algorithm: 'sha-256' });
+    });
+
+    it('openssl smime -sign output (base64 signature, x-pkcs7-signature, lower-case folded headers)', async () => {
+      const smime = peer.run(['smime', '-sign', '-binary', '-signer', them.certFile, '-inkey', them.keyFile, '-md', 'sha256'], entity);
+      const text = smime.toString('latin1');
+      const split = text.indexOf('\n\n');
+      const head = text.slice(0, split);
+      const ct = /Content-Type: (multipart\/signed;[^]*?)(?:\n(?! )|$)/.exec(head)![1]!;
+      expect(ct).toContain('x-pkcs7-signature');
+      const body = Buffer.from(text.slice(split + 2), 'latin1');
+      const r = await receiveMessage(
+        { headers: { ...signedHeaders('x'), 'content-type': ct.replace(/\n/g, '\r\n\t') }, body },
+        ctx,
+      );
+      expect(r.error).toBeUndefined();
+      expect(r.signed).toBe(true);
+      expect(r.payload?.content.equals(EDI)).toBe(true);
+      expect(r.mic?.digest).toBe(computeMic(entity, 'sha-256'));
+    });
+
+    it('LF-only stored message: verified and MIC computed in canonical CRLF form', async () => {
+      const msg = send({ sign: sign() }, Buffer.from('UNB+UNOC:3+THEM+US\r\nUNZ+0+1\r\n'));
+      const lfBody = Buffer.from(msg.body.toString('latin1').replace(/\r\n/g, '\n'), 'latin1');
+      const r = await receiveMessage({ headers: msg.headers, body: lfBody }, ctx);
+      expect(r.error).toBeUndefined();
+      expect(r.mic).toEqual(msg.mic);
+    });
+
+    it('AS2-From/AS2-To quoted, header names in any case, Message-ID echoed exactly', async () => {
+      const spaced: PartnerSecurity = { ...partner, partnerId: 'p_acme' };
+      const msg = buildMessage(EDI, { as2From: 'Acme Corp', as2To: 'Our Co', contentType: 'application/edi-x12', sign: sign(), messageId: '<odd id@acme>', mdn: { signed: true } });
+      expect(msg.headers['AS2-From']).toBe('"Acme Corp"');
+      const lower = Object.fromEntries(Object.entries(msg.headers).map(([k, v]) => [k.toUpperCase(), v]));
+      const r = await receiveMessage({ headers: lower, body: msg.body }, { findPartner: (f, t) => (f === 'Acme Corp' && t === 'Our Co' ? spaced : undefined) });
+      expect(r.error).toBeUndefined();
+      expect(r.messageId).toBe('<odd id@acme>');
+      const mdn = await r.buildMdn();
+      expect(mdn.body.toString('latin1')).toContain('Original-Message-ID: <odd id@acme>\r\n');
+      expect(mdn.headers['AS2-To']).toBe('"Acme Corp"');
+    });
+
+    it.each([
+      ['sha1', 'sha1'],
+      ['sha-1', 'sha-1'],
+      ['sha256', 'sha256'],
+      ['md5, sha-256', 'sha-256'],
+    ])('micalg %s requested -> MIC named %s, signed receipt micalg in the same style', async (requested, named) => {
+      const msg = send({ sign: sign() });
+      const headers = { ...msg.headers, 'Disposition-Notification-Options': `signed-receipt-protocol=optional, pkcs7-signature; signed-receipt-micalg=optional, ${requested}` };
+      const r = await receiveMessage({ headers, body: msg.body }, ctx);
+      expect(r.mic?.algorithm).toBe(named);
+      const mdn = await r.buildMdn();
+      expect(mdn.headers['Content-Type']).toContain(`micalg=${named.includes('-') ? 'sha-' : 'sha'}`);
+      expect(parseMdn(mdn, { partnerCertificates: [us.cert] }).signatureValid).toBe(true);
+    });
+
+    it('partner configured for legacy names gets sha256 whatever it asked', async () => {
+      const msg = send({ sign: sign() });
+      const r = await receiveMessage(msg, { findPartner: () => ({ ...partner, micalgNames: 'legacy' }) });
+      expect(r.mic?.algorithm).toBe('sha256');
+    });
+
+    it('only md5 with importance required -> failed/Failure: unsupported MIC-algorithms', async () => {
+      const msg = send({ sign: sign() });
+      const headers = { ...msg.headers, 'Disposition-Notification-Options': 'signed-receipt-protocol=required, pkcs7-signature; signed-receipt-micalg=required, md5' };
+      const r = await receiveMessage({ headers, body: msg.body }, ctx);
+      expect(r.disposition).toEqual({ type: 'failed', modifier: 'failure', description: 'unsupported MIC-algorithms' });
+      expect(r.payload).toBeUndefined();
+      const mdn = await r.buildMdn();
+      expect(parseMdn(mdn, { partnerCertificates: [us.cert] }).dispositionText).toBe('automatic-action/MDN-sent-automatically; failed/Failure: unsupported MIC-algorithms');
+    });
+
+    it('x-pkcs7-mime media type and a missing smime-type', async () => {
+      const msg = send({ encrypt: encrypt(), compress: 'before-sign' });
+      for (const ct of ['application/x-pkcs7-mime; smime-type=enveloped-data', 'application/pkcs7-mime', 'application/x-pkcs7-mime; name=smime.p7m']) {
+        const r = await receiveMessage({ headers: { ...msg.headers, 'Content-Type': ct }, body: msg.body }, ctx);
+        expect(r.error, ct).toBeUndefined();
+        expect(r.payload?.content.equals(EDI)).toBe(true);
+      }
+    });
+
+    it('base64 transfer encoding on the encrypted body', async () => {
+      const msg = send({ encrypt: encrypt() });
+      const r = await receiveMessage({ headers: { ...msg.headers, 'Content-Transfer-Encoding': 'base64' }, body: Buffer.from(msg.body.toString('base64').replace(/(.{64})/g, '$1\r\n')) }, ctx);
+      expect(r.error).toBeUndefined();
+    });
+
+    it('encrypt-only payload without MIME headers (openssl cms -encrypt of the bare interchange)', async () => {
+      const der = peer.run(['cms', '-encrypt', '-binary', '-outform', 'DER', '-aes256', '-recip', us.certFile], EDI);
+      const headers = { 'AS2-From': 'THEM', 'AS2-To': 'US', 'Message-ID': '<raw@them>', 'Content-Type': 'application/pkcs7-mime; smime-type=enveloped-data' };
+      const r = await receiveMessage({ headers, body: der }, ctx);
+      expect(r.error).toBeUndefined();
+      expect(r.encrypted).toBe(true);
+      expect(r.payload?.content.equals(EDI)).toBe(true);
+      expect(r.mic).toEqual({ digest: computeMic(EDI, 'sha-256'), algorithm: 'sha-256' });
+    });
+
+    it('key rollover: a message encrypted for our next certificate', async () => {
+      const rolling = { ...partner, ourKeys: [...partner.ourKeys, { privateKey: usNext.key, certificate: usNext.cert }] };
+      const msg = send({ encrypt: { certificates: [usNext.cert] }, sign: sign() });
+      const r = await receiveMessage(msg, { findPartner: () => rolling });
+      expect(r.error).toBeUndefined();
+    });
+  });
+
+  describe('failures are dispositions, never throws', () => {
+    const expectFailure = async (input: { headers: Record<string, string>; body: Buffer }, code: string, c: ReceiveContext = ctx) => {
+      const r = await receiveMessage(input, c);
+      expect(r.error?.code).toBe(code);
+      expect(r.disposition).toEqual({ type: 'processed', modifier: 'error', description: code });
+      expect(r.payload).toBeUndefined();
+      expect(r.mic).toBeUndefined();
+      const mdn = await r.buildMdn();
+      expect(parseMdn(mdn, { partnerCertificates: [us.cert] }).disposition).toEqual(r.disposition);
+      return r;
+    };
+
+    it('tampered signed content -> integrity-check-failed', async () => {
+      const msg = send({ sign: sign() });
+      const body = Buffer.from(msg.body.toString('latin1').replace('IEA*0', 'IEA*9'), 'latin1');
+      await expectFailure({ headers: msg.headers, body }, 'integrity-check-failed');
+    });
+
+    it('unknown signer -> authentication-failed', async () => {
+      const msg = send({ sign: { privateKey: stranger.key, certificate: stranger.cert } });
+      await expectFailure(msg, 'authentication-failed');
+    });
+
+    it('encrypted for someone else -> decryption-failed', async () => {
+      const msg = send({ encrypt: { certificates: [stranger.cert] }, sign: sign() });
+      await expectFailure(msg, 'decryption-failed');
+    });
+
+    it('unsigned where a signature is required -> insufficient-message-security', async () => {
+      const msg = send({ encrypt: encrypt() });
+      await expectFailure(msg, 'insufficient-message-security', { findPartner: () => ({ ...partner, requireSigned: true }) });
+      await expectFailure(send({ sign: sign() }), 'insufficient-message-security', { findPartner: () => ({ ...partner, requireEncrypted: true }) });
+    });
+
+    it('algorithms outside the partner policy -> insufficient-message-security', async () => {
+      const msg = send({ sign: sign('sha-1'), encrypt: encrypt('des-ede3-cbc') });
+      await expectFailure(msg, 'insufficient-message-security', { findPartner: () => ({ ...partner, acceptedSigningAlgorithms: ['sha256', 'sha-512'] }) });
+      await expectFailure(msg, 'insufficient-message-security', { findPartner: () => ({ ...partner, acceptedEncryptionAlgorithms: ['aes-256-cbc'] }) });
+    });
+
+    it('unknown partner -> authentication-failed, unsigned MDN', async () => {
+      const msg = buildMessage(EDI, { as2From: 'NOBODY', as2To: 'US', contentType: 'application/edi-x12', mdn: { signed: true } });
+      const r = await expectFailure(msg, 'authentication-failed');
+      expect(r.partner).toBeUndefined();
+      expect((await r.buildMdn()).headers['Content-Type']).toMatch(/^multipart\/report/);
+    });
+
+    it('duplicate Message-ID -> processed/warning: duplicate-document, payload still returned', async () => {
+      const msg = send({ sign: sign() });
+      const seen: [string, string][] = [];
+      const r = await receiveMessage(msg, { ...ctx, isDuplicate: (id, p) => (seen.push([id, p]), true) });
+      expect(seen).toEqual([[msg.messageId, 'p_them']]);
+      expect(r.disposition).toEqual({ type: 'processed', modifier: 'warning', description: 'duplicate-document' });
+      expect(r.payload?.content.equals(EDI)).toBe(true);
+      expect(r.mic).toEqual(msg.mic);
+    });
+
+    it('truncated bodies give a failed disposition', async () => {
+      for (const o of [{ sign: sign() }, { encrypt: encrypt(), sign: sign() }, { compress: 'after-sign' as const }]) {
+        const msg = send(o);
+        for (const cut of [0, 10, Math.floor(msg.body.length / 2), msg.body.length - 80]) {
+          const r = await receiveMessage({ headers: msg.headers, body: msg.body.subarray(0, cut) }, ctx);
+          expect(r.disposition.modifier, `${JSON.stringify(Object.keys(o))} cut ${cut}`).toBe('error');
+        }
+      }
+    });
+
+    it('missing AS2 headers, and a throwing partner lookup -> unexpected-processing-error', async () => {
+      await expectFailure({ headers: { 'Content-Type': 'application/edi-x12' }, body: EDI }, 'unexpected-processing-error');
+      const msg = send();
+      const r = await receiveMessage(msg, {
+        findPartner: () => {
+          throw new Error('database down');
+        },
+      });
+      expect(r.error?.code).toBe('unexpected-processing-error');
+    });
+
+    it('garbage of any content type never throws (property)', async () => {
+      const types = fc.constantFrom(
+        'multipart/signed; boundary=b; protocol="application/pkcs7-signature"',
+        'application/pkcs7-mime; smime-type=enveloped-data',
+        'application/pkcs7-mime; smime-type=compressed-data',
+        'application/pkcs7-mime',
+        'application/pkcs7-signature',
+        'application/edi-x12',
+        '',
+      );
+      const bodies = fc.oneof(
+        fc.uint8Array({ maxLength: 200 }),
+        fc.array(fc.constantFrom('--b\r\n', '--b--', '\r\n', 'Content-Type: application/pkcs7-mime\r\n', '0\x82\x01\x00', 'MIIB', 'x'), { maxLength: 20 }).map((a) => Buffer.from(a.join(''), 'latin1')),
+      );
+      await fc.assert(
+        fc.asyncProperty(types, bodies, async (type, body) => {
+          const r = await receiveMessage({ headers: { 'AS2-From': 'THEM', 'AS2-To': 'US', 'Content-Type': type }, body }, ctx);
+          expect(r.disposition.type).toBeDefined();
+          await r.buildMdn();
+        }),
+        { numRuns: 150 },
+      );
+    });
+  });
+});
