@@ -1,0 +1,199 @@
+/**
+ * Checks of one element value against its definition: characters, length,
+ * code list, date and time. Hand-written rather than regular expressions so
+ * that one pass over the characters computes the length the standards mean
+ * and finds a bad character, with no allocation.
+ */
+
+import { TypeClass, type CompiledElement } from './compile.js';
+import type { ElementProblem } from './problems.js';
+
+const ZERO = 48;
+const NINE = 57;
+const MINUS = 45;
+const PLUS = 43;
+const DOT = 46;
+const COMMA = 44;
+
+function isDigit(c: number): boolean {
+  return c >= ZERO && c <= NINE;
+}
+
+/**
+ * Characters in a value as the standards count them (Unicode code points;
+ * a surrogate pair is one character).
+ */
+function charCount(value: string): number {
+  let n = value.length;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      n--;
+      i++;
+    }
+  }
+  return n;
+}
+
+function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
+/** Days in a month of a (proleptic Gregorian) year. */
+function daysIn(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+function digitsAt(value: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) n = n * 10 + value.charCodeAt(i) - ZERO;
+  return n;
+}
+
+function allDigits(value: string): boolean {
+  for (let i = 0; i < value.length; i++) if (!isDigit(value.charCodeAt(i))) return false;
+  return value.length > 0;
+}
+
+/**
+ * A calendar date written CCYYMMDD (8 digits) or YYMMDD (6 digits); true when
+ * it names a real day. X12.6: DT is CCYYMMDD, or YYMMDD where the element is 6 long.
+ */
+export function isValidDate(value: string): boolean {
+  if (!allDigits(value)) return false;
+  let year: number;
+  let at: number;
+  if (value.length === 8) {
+    year = digitsAt(value, 0, 4);
+    at = 4;
+  } else if (value.length === 6) {
+    // The century does not change whether a YYMMDD day exists except for 00-02-29; 2000 is a leap year.
+    year = 2000 + digitsAt(value, 0, 2);
+    at = 2;
+  } else {
+    return false;
+  }
+  const month = digitsAt(value, at, 2);
+  const day = digitsAt(value, at + 2, 2);
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month);
+}
+
+/** A time HHMM[SS[D..]] (X12.6 TM): hours 00–23, minutes and seconds 00–59. */
+export function isValidTime(value: string): boolean {
+  if (!allDigits(value) || value.length < 4) return false;
+  if (digitsAt(value, 0, 2) > 23 || digitsAt(value, 2, 2) > 59) return false;
+  if (value.length === 5) return false;
+  return value.length < 6 || digitsAt(value, 4, 2) <= 59;
+}
+
+/**
+ * An EDIFACT date/time value in the format a 2379 qualifier names; true when
+ * valid or when the format is one edigate does not check.
+ */
+export function isValidEdifactDateTime(value: string, format: string): boolean {
+  switch (format) {
+    case '101': // YYMMDD
+      return value.length === 6 && isValidDate(value);
+    case '102': // CCYYMMDD
+      return value.length === 8 && isValidDate(value);
+    case '203': // CCYYMMDDHHMM
+      return value.length === 12 && isValidDate(value.slice(0, 8)) && isValidTime(value.slice(8));
+    case '204': // CCYYMMDDHHMMSS
+      return value.length === 14 && isValidDate(value.slice(0, 8)) && isValidTime(value.slice(8));
+    case '401': // HHMM
+      return value.length === 4 && isValidTime(value);
+    default:
+      return true;
+  }
+}
+
+/** Options of a value check that come from the interchange rather than the guide. */
+export interface ValueCheckOptions {
+  /** EDIFACT decimal mark (UNA); `.` when absent. */
+  decimalMark: string;
+}
+
+/**
+ * Check one non-empty simple value against its definition. Returns the first
+ * problem found (characters, then length, then code list / date / time), or
+ * undefined when the value is fine.
+ */
+export function checkValue(value: string, element: CompiledElement, options: ValueCheckOptions): ElementProblem | undefined {
+  let length: number;
+  switch (element.typeClass) {
+    case TypeClass.Numeric: {
+      // X12.6: Nn is an integer with n implied decimals; optional leading minus, not counted in the length.
+      const start = value.charCodeAt(0) === MINUS ? 1 : 0;
+      if (start === value.length) return 'ELEMENT_INVALID_CHARACTER';
+      for (let i = start; i < value.length; i++) if (!isDigit(value.charCodeAt(i))) return 'ELEMENT_INVALID_CHARACTER';
+      length = value.length - start;
+      break;
+    }
+    case TypeClass.Real: {
+      // X12.6: R has an optional leading minus and an optional decimal point, neither counted in the length.
+      const start = value.charCodeAt(0) === MINUS ? 1 : 0;
+      let points = 0;
+      let digits = 0;
+      for (let i = start; i < value.length; i++) {
+        const c = value.charCodeAt(i);
+        if (c === DOT) points++;
+        else if (isDigit(c)) digits++;
+        else return 'ELEMENT_INVALID_CHARACTER';
+      }
+      if (points > 1 || digits === 0) return 'ELEMENT_INVALID_CHARACTER';
+      length = digits;
+      break;
+    }
+    case TypeClass.EdifactNumeric: {
+      // ISO 9735: a sign and the decimal mark are not counted in the length; the mark is the UNA one.
+      const first = value.charCodeAt(0);
+      const start = first === MINUS || first === PLUS ? 1 : 0;
+      let marks = 0;
+      let digits = 0;
+      for (let i = start; i < value.length; i++) {
+        const c = value.charCodeAt(i);
+        if (c === DOT || c === COMMA) {
+          if (String.fromCharCode(c) !== options.decimalMark) return 'ELEMENT_INVALID_DECIMAL_NOTATION';
+          if (digits === 0) return 'ELEMENT_MISSING_DIGIT_BEFORE_DECIMAL';
+          marks++;
+        } else if (isDigit(c)) digits++;
+        else return 'ELEMENT_INVALID_CHARACTER';
+      }
+      if (marks > 1) return 'ELEMENT_INVALID_DECIMAL_NOTATION';
+      if (digits === 0) return 'ELEMENT_INVALID_CHARACTER';
+      length = digits;
+      break;
+    }
+    case TypeClass.Date:
+      if (!allDigits(value)) return 'ELEMENT_INVALID_DATE';
+      length = value.length;
+      break;
+    case TypeClass.Time:
+      if (!allDigits(value)) return 'ELEMENT_INVALID_TIME';
+      length = value.length;
+      break;
+    case TypeClass.Alpha:
+      for (let i = 0; i < value.length; i++) {
+        const c = value.charCodeAt(i);
+        if (isDigit(c) || c < 0x20) return 'ELEMENT_INVALID_CHARACTER';
+      }
+      length = charCount(value);
+      break;
+    case TypeClass.Binary:
+      return undefined;
+    default:
+      if (hasControlCharacter(value)) return 'ELEMENT_INVALID_CHARACTER';
+      length = charCount(value);
+  }
+  if (length < element.min) return 'ELEMENT_TOO_SHORT';
+  if (length > element.max) return 'ELEMENT_TOO_LONG';
+  if (element.typeClass === TypeClass.Date && !isValidDate(value)) return 'ELEMENT_INVALID_DATE';
+  if (element.typeClass === TypeClass.Time && !isValidTime(value)) return 'ELEMENT_INVALID_TIME';
+  if (element.codes !== undefined && !element.codes.has(value)) return 'ELEMENT_INVALID_CODE';
+  return undefined;
+}

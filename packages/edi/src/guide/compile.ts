@@ -1,0 +1,246 @@
+/**
+ * Guides precompiled into lookup tables, once per guide: every segment
+ * resolves its elements and composites up front, every loop knows by tag
+ * which of its entries a segment can start, so validating a segment costs a
+ * map lookup and no allocation beyond the tree.
+ */
+
+import type { Standard } from '../types.js';
+import type {
+  CompositeDefinition,
+  Coverage,
+  ElementType,
+  ElementUse,
+  Requirement,
+  SegmentDictionary,
+  SetGuideFile,
+  StructureEntry,
+  SyntaxNote,
+} from './format.js';
+
+/** Type classes, so the checker switches on a small integer. */
+export const TypeClass = {
+  Text: 0,
+  Id: 1,
+  Numeric: 2,
+  Real: 3,
+  Date: 4,
+  Time: 5,
+  Binary: 6,
+  Alpha: 7,
+  EdifactNumeric: 8,
+} as const;
+export type TypeClass = (typeof TypeClass)[keyof typeof TypeClass];
+
+/** An element (or component) position, resolved. */
+export interface CompiledElement {
+  ref: string;
+  name: string;
+  req: Requirement;
+  repeat: number;
+  type: ElementType;
+  typeClass: TypeClass;
+  /** Implied decimals of Nn types; 0 otherwise. */
+  decimals: number;
+  min: number;
+  max: number;
+  /** Codes to check against, only when that list is complete. */
+  codes?: ReadonlySet<string>;
+  dateFormatFrom?: number;
+  /** Set when the position holds a composite. */
+  composite?: CompiledComposite;
+}
+
+export interface CompiledComposite {
+  ref: string;
+  name: string;
+  components: CompiledElement[];
+  syntax: readonly SyntaxNote[];
+}
+
+export interface CompiledSegment {
+  tag: string;
+  name: string;
+  elements: CompiledElement[];
+  syntax: readonly SyntaxNote[];
+}
+
+/** One entry of a loop: a segment position or a nested loop. */
+export interface CompiledEntry {
+  index: number;
+  req: 'M' | 'O';
+  max: number;
+  /** The segment tag of a segment entry, the trigger tag of a loop entry. */
+  tag: string;
+  segment?: CompiledSegment;
+  loop?: CompiledLoop;
+}
+
+export interface CompiledLoop {
+  id: string;
+  entries: CompiledEntry[];
+  /** Tag → entry indices (ascending) that a segment with that tag can take. */
+  byTag: ReadonlyMap<string, readonly number[]>;
+}
+
+/** A guide ready to validate with. */
+export interface CompiledGuide {
+  standard: Standard;
+  version: string;
+  id: string;
+  name: string;
+  coverage: Coverage;
+  root: CompiledLoop;
+  /** Every tag the set's structure uses anywhere. */
+  tags: ReadonlySet<string>;
+  /** Version dictionary lookup, for segments outside the set. */
+  dictionary: ResolvedDictionary;
+}
+
+/** A version dictionary with `base` resolved. */
+export interface ResolvedDictionary {
+  standard: Standard;
+  version: string;
+  elements: SegmentDictionary['elements'];
+  composites: SegmentDictionary['composites'];
+  segments: SegmentDictionary['segments'];
+  compiledSegments: Map<string, CompiledSegment>;
+}
+
+const typeClasses: Record<ElementType, TypeClass> = {
+  AN: TypeClass.Text,
+  ID: TypeClass.Id,
+  R: TypeClass.Real,
+  DT: TypeClass.Date,
+  TM: TypeClass.Time,
+  B: TypeClass.Binary,
+  N0: TypeClass.Numeric,
+  N1: TypeClass.Numeric,
+  N2: TypeClass.Numeric,
+  N3: TypeClass.Numeric,
+  N4: TypeClass.Numeric,
+  N5: TypeClass.Numeric,
+  N6: TypeClass.Numeric,
+  N7: TypeClass.Numeric,
+  N8: TypeClass.Numeric,
+  N9: TypeClass.Numeric,
+  a: TypeClass.Alpha,
+  an: TypeClass.Text,
+  n: TypeClass.EdifactNumeric,
+};
+
+/** Merge a dictionary over its base (whole entries replaced by key). */
+export function resolveDictionary(dictionary: SegmentDictionary, base?: ResolvedDictionary): ResolvedDictionary {
+  return {
+    standard: dictionary.standard,
+    version: dictionary.version,
+    elements: { ...base?.elements, ...dictionary.elements },
+    composites: { ...base?.composites, ...dictionary.composites },
+    segments: { ...base?.segments, ...dictionary.segments },
+    compiledSegments: new Map(),
+  };
+}
+
+function compileUse(use: ElementUse, dictionary: ResolvedDictionary, where: string): CompiledElement {
+  const composite: CompositeDefinition | undefined = dictionary.composites[use.ref];
+  if (composite !== undefined) {
+    return {
+      ref: use.ref,
+      name: composite.name,
+      req: use.req,
+      repeat: use.repeat ?? 1,
+      type: 'AN',
+      typeClass: TypeClass.Text,
+      decimals: 0,
+      min: 0,
+      max: Number.MAX_SAFE_INTEGER,
+      composite: {
+        ref: use.ref,
+        name: composite.name,
+        components: composite.components.map((c) => compileUse(c, dictionary, `${where}/${use.ref}`)),
+        syntax: composite.syntax ?? [],
+      },
+    };
+  }
+  const element = dictionary.elements[use.ref];
+  if (element === undefined) {
+    // A guide error, caught by the guide well-formedness test; never input-dependent.
+    throw new Error(`guide ${dictionary.standard}/${dictionary.version}: ${where} uses undefined element ${use.ref}`);
+  }
+  const codes = use.codes ?? element.codes;
+  const complete = use.codes !== undefined ? use.codesComplete === true : element.codesComplete === true;
+  const compiled: CompiledElement = {
+    ref: use.ref,
+    name: element.name,
+    req: use.req,
+    repeat: use.repeat ?? 1,
+    type: element.type,
+    typeClass: typeClasses[element.type],
+    decimals: element.type.length === 2 && element.type[0] === 'N' ? Number(element.type[1]) : 0,
+    min: element.min,
+    max: element.max,
+  };
+  if (complete && codes !== undefined) compiled.codes = new Set(codes);
+  if (use.dateFormatFrom !== undefined) compiled.dateFormatFrom = use.dateFormatFrom;
+  return compiled;
+}
+
+/** The compiled definition of a segment tag in a dictionary, or undefined when the dictionary lacks it. */
+export function compiledSegment(dictionary: ResolvedDictionary, tag: string): CompiledSegment | undefined {
+  const cached = dictionary.compiledSegments.get(tag);
+  if (cached !== undefined) return cached;
+  const definition = dictionary.segments[tag];
+  if (definition === undefined) return undefined;
+  const compiled: CompiledSegment = {
+    tag,
+    name: definition.name,
+    elements: definition.elements.map((use) => compileUse(use, dictionary, tag)),
+    syntax: definition.syntax ?? [],
+  };
+  dictionary.compiledSegments.set(tag, compiled);
+  return compiled;
+}
+
+function compileLoop(id: string, structure: readonly StructureEntry[], dictionary: ResolvedDictionary, tags: Set<string>): CompiledLoop {
+  const entries: CompiledEntry[] = [];
+  const byTag = new Map<string, number[]>();
+  structure.forEach((entry, index) => {
+    let compiled: CompiledEntry;
+    if ('segment' in entry) {
+      const segment = compiledSegment(dictionary, entry.segment);
+      if (segment === undefined) {
+        throw new Error(`guide ${dictionary.standard}/${dictionary.version}: loop ${id} uses undefined segment ${entry.segment}`);
+      }
+      tags.add(entry.segment);
+      compiled = { index, req: entry.req, max: entry.max, tag: entry.segment, segment };
+    } else {
+      const loop = compileLoop(entry.loop, entry.structure, dictionary, tags);
+      const trigger = loop.entries[0];
+      if (trigger === undefined || trigger.segment === undefined) {
+        throw new Error(`guide ${dictionary.standard}/${dictionary.version}: loop ${entry.loop} must start with a segment`);
+      }
+      compiled = { index, req: entry.req, max: entry.max, tag: trigger.tag, loop };
+    }
+    entries.push(compiled);
+    const list = byTag.get(compiled.tag);
+    if (list === undefined) byTag.set(compiled.tag, [index]);
+    else list.push(index);
+  });
+  return { id, entries, byTag };
+}
+
+/** Compile a set guide against its (resolved) version dictionary. */
+export function compileGuide(file: SetGuideFile, structure: readonly StructureEntry[], dictionary: ResolvedDictionary): CompiledGuide {
+  const tags = new Set<string>();
+  const root = compileLoop(file.id, structure, dictionary, tags);
+  return {
+    standard: file.standard,
+    version: file.version,
+    id: file.id,
+    name: file.name,
+    coverage: file.coverage,
+    root,
+    tags,
+    dictionary,
+  };
+}
