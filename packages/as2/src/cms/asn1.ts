@@ -230,6 +230,17 @@ export function tlv(id: number, ...content: Buffer[]): Buffer {
   return Buffer.concat([Buffer.from([id]), lengthOctets(length), ...content]);
 }
 
+/**
+ * One DER element as a list of chunks, not yet joined: an MB payload is
+ * wrapped in several levels of headers and copied once, by the final
+ * `Buffer.concat`.
+ */
+export function chunks(id: number, ...content: (Buffer | Buffer[])[]): Buffer[] {
+  const flat = content.flat();
+  const length = flat.reduce((n, c) => n + c.length, 0);
+  return [Buffer.concat([Buffer.from([id]), lengthOctets(length)]), ...flat];
+}
+
 /** SEQUENCE. */
 export const sequence = (...content: Buffer[]): Buffer => tlv(0x30, ...content);
 

@@ -12,6 +12,8 @@ import { subjectKeyIdentifierExtension } from './oids.js';
 /** A parsed certificate. */
 export interface CertificateInfo {
   x509: X509Certificate;
+  /** The subject public key (read once; `x509.publicKey` builds a new KeyObject on each access). */
+  publicKey: KeyObject;
   /** The certificate DER. */
   der: Buffer;
   /** DER of the issuer Name. */
@@ -80,6 +82,7 @@ export function certificateInfo(pem: string | Buffer): CertificateInfo {
   }
   const info: CertificateInfo = {
     x509,
+    publicKey: x509.publicKey,
     der,
     issuer: issuerNode.raw,
     serial: serialNode.content,

@@ -6,17 +6,15 @@ import {
   Tag,
   algorithm,
   children,
-  context,
+  chunks,
   integer,
   isContext,
   isUniversal,
-  octetString,
   octets,
   oid,
   parseBer,
   readAlgorithm,
   readOid,
-  sequence,
 } from './asn1.js';
 import { ContentType, zlibCompression } from './oids.js';
 import type { DecompressOptions, DecompressResult } from './types.js';
@@ -29,12 +27,9 @@ const DEFAULT_MAX_OUTPUT = 1 << 30;
  */
 export function compress(content: Uint8Array): Buffer {
   const compressed = deflateSync(content);
-  const body = sequence(
-    integer(0),
-    algorithm(zlibCompression),
-    sequence(oid(ContentType.data), context(0, true, octetString(compressed))),
-  );
-  return sequence(oid(ContentType.compressedData), context(0, true, body));
+  const eContent = chunks(0xa0, chunks(0x04, compressed));
+  const body = chunks(0x30, integer(0), algorithm(zlibCompression), chunks(0x30, oid(ContentType.data), eContent));
+  return Buffer.concat(chunks(0x30, oid(ContentType.compressedData), chunks(0xa0, body)));
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   Tag,
   algorithm,
   children,
+  chunks,
   context,
   integer,
   isContext,
@@ -194,11 +195,26 @@ function decryptContent(env: Envelope, cek: Buffer): Buffer | undefined {
       decipher.setAuthTag(env.mac);
       // RFC 5083 §2.2: the authAttrs are authenticated as their DER with a SET OF tag.
       if (env.authAttrs) decipher.setAAD(retag(env.authAttrs, 0x31));
-      return Buffer.concat([decipher.update(env.encryptedContent), decipher.final()]);
+      const out = decipher.update(env.encryptedContent);
+      decipher.final(); // throws when the tag does not match; GCM holds nothing back, so nothing to join
+      return out;
     }
     if (!isUniversal(env.cipherParams, Tag.octetString)) return undefined; // the IV (RFC 3370 §5.1, RFC 3565 §4.1)
-    const decipher = createDecipheriv(cipher.name, cek, env.cipherParams.content);
-    return Buffer.concat([decipher.update(env.encryptedContent), decipher.final()]);
+    const blockSize = cipher.ivLength;
+    const encrypted = env.encryptedContent;
+    if (encrypted.length === 0 || encrypted.length % blockSize !== 0) return undefined;
+    // Padding off: update() returns every block and no MB-sized join follows; the padding is checked here.
+    const decipher = createDecipheriv(cipher.name, cek, env.cipherParams.content).setAutoPadding(false);
+    const out = decipher.update(encrypted);
+    decipher.final();
+    // RFC 5652 §6.3: n octets of value n, 1 ≤ n ≤ block size; checked over the whole last block without early exit.
+    const n = out[out.length - 1]!;
+    let bad = n === 0 || n > blockSize ? 1 : 0;
+    for (let i = 1; i <= blockSize; i++) {
+      const inPadding = -(((i - n - 1) >> 31) & 1); // -1 when i ≤ n
+      bad |= (out[out.length - i]! ^ n) & inPadding;
+    }
+    return bad === 0 ? out.subarray(0, out.length - n) : undefined;
   } catch {
     return undefined;
   }
@@ -310,10 +326,10 @@ export function encryptEnvelope(content: Uint8Array, opts: EncryptOptions): Buff
     const cert = certificateInfo(pem);
     const encryptedKey =
       transport === 'rsa-pkcs1v15'
-        ? publicEncrypt({ key: cert.x509.publicKey, padding: constants.RSA_PKCS1_PADDING }, cek)
+        ? publicEncrypt({ key: cert.publicKey, padding: constants.RSA_PKCS1_PADDING }, cek)
         : publicEncrypt(
             {
-              key: cert.x509.publicKey,
+              key: cert.publicKey,
               padding: constants.RSA_PKCS1_OAEP_PADDING,
               oaepHash: transport === 'rsa-oaep-sha256' ? 'sha256' : 'sha1',
             },
@@ -327,20 +343,21 @@ export function encryptEnvelope(content: Uint8Array, opts: EncryptOptions): Buff
   const data = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
   if (cipher.gcm) {
     const c = createCipheriv(cipher.name as 'aes-128-gcm', cek, iv, { authTagLength: 16 });
-    const encrypted = Buffer.concat([c.update(data), c.final()]);
-    const eci = sequence(
+    const encrypted = [c.update(data), c.final()];
+    const eci = chunks(
+      0x30,
       oid(ContentType.data),
       algorithm(cipher.oid, sequence(octetString(iv), integer(16))),
-      context(0, false, encrypted),
+      chunks(0x80, encrypted),
     );
     // RFC 5083 §2.1: version 0, no authAttrs.
-    const body = sequence(integer(0), setOf(...recipients), eci, octetString(c.getAuthTag()));
-    return sequence(oid(ContentType.authEnvelopedData), context(0, true, body));
+    const body = chunks(0x30, integer(0), setOf(...recipients), eci, octetString(c.getAuthTag()));
+    return Buffer.concat(chunks(0x30, oid(ContentType.authEnvelopedData), chunks(0xa0, body)));
   }
   const c = createCipheriv(cipher.name, cek, iv);
-  const encrypted = Buffer.concat([c.update(data), c.final()]);
-  const eci = sequence(oid(ContentType.data), algorithm(cipher.oid, octetString(iv)), context(0, false, encrypted));
+  const encrypted = [c.update(data), c.final()];
+  const eci = chunks(0x30, oid(ContentType.data), algorithm(cipher.oid, octetString(iv)), chunks(0x80, encrypted));
   // RFC 5652 §6.1: version 0 (no originatorInfo, only version-0 recipients, no unprotectedAttrs).
-  const body = sequence(integer(0), setOf(...recipients), eci);
-  return sequence(oid(ContentType.envelopedData), context(0, true, body));
+  const body = chunks(0x30, integer(0), setOf(...recipients), eci);
+  return Buffer.concat(chunks(0x30, oid(ContentType.envelopedData), chunks(0xa0, body)));
 }

@@ -183,7 +183,7 @@ function verifySigner(si: SignerInfo, contentType: string, content: Buffer, cert
   if (si.signedAttrs === undefined) {
     // No signedAttrs (IBM Sterling and others): the signature is over the content itself (RFC 5652 §5.4).
     for (const cert of candidates) {
-      if (verifySignature(scheme, cert.x509.publicKey, content, si.signature)) return { ok: true, cert, digest };
+      if (verifySignature(scheme, cert.publicKey, content, si.signature)) return { ok: true, cert, digest };
     }
     // With the named certificate at hand, a failing signature most likely means changed content.
     return named.length > 0
@@ -226,7 +226,7 @@ function verifySigner(si: SignerInfo, contentType: string, content: Buffer, cert
   }
   // RFC 5652 §5.4: the signature covers the DER of the signedAttrs with an EXPLICIT SET OF tag.
   const signed = retag(si.signedAttrs, 0x31);
-  const cert = candidates.find((c) => verifySignature(scheme, c.x509.publicKey, signed, si.signature));
+  const cert = candidates.find((c) => verifySignature(scheme, c.publicKey, signed, si.signature));
   if (cert === undefined) {
     return {
       ok: false,
