@@ -138,6 +138,20 @@ describe.skipIf(!hasOpenssl())('AS2 receive', () => {
       expect(r.mic?.digest).toBe(computeMic(entity, 'sha-256'));
     });
 
+    it('opaque signed-data (application/pkcs7-mime; smime-type=signed-data)', async () => {
+      const der = opensslSign(['-nodetach']);
+      const headers = { ...signedHeaders('x'), 'content-type': 'application/pkcs7-mime; smime-type=signed-data; name=smime.p7m' };
+      const r = await receiveMessage({ headers, body: der }, ctx);
+      expect(r.error).toBeUndefined();
+      expect(r.signed).toBe(true);
+      expect(r.payload?.content.equals(EDI)).toBe(true);
+      expect(r.mic?.digest).toBe(computeMic(entity, 'sha-256'));
+      const i = der.indexOf(Buffer.from('IEA*0'));
+      const tampered = Buffer.from(der);
+      tampered[i + 4] = 0x39;
+      expect((await receiveMessage({ headers, body: tampered }, ctx)).error?.code).toBe('integrity-check-failed');
+    });
+
     it('LF-only stored message: verified and MIC computed in canonical CRLF form', async () => {
       const msg = send({ sign: sign() }, Buffer.from('UNB+UNOC:3+THEM+US\r\nUNZ+0+1\r\n'));
       const lfBody = Buffer.from(msg.body.toString('latin1').replace(/\r\n/g, '\n'), 'latin1');

@@ -5,6 +5,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { decompress, decryptEnvelope, inspectCms, verifyDetached } from './cms/index.js';
+import { children, isContext, parseBer, octets } from './cms/asn1.js';
 import { As2Error } from './errors.js';
 import { createMdn, parseAs2Name, type BuiltMdn, type MdnDisposition } from './mdn.js';
 import {
@@ -322,7 +323,11 @@ function unwrap(headers: HeaderField[], body: Uint8Array, partner: PartnerSecuri
         u.compressed = true;
         content = r.content;
       } else if (kind === 'signed') {
-        return { ...u, error: new As2Error('unexpected-processing-error', 'opaque signed-data is not supported; AS2 uses multipart/signed (RFC 4130 §5.2.1)') };
+        // Opaque signing (application/pkcs7-mime; smime-type=signed-data, RFC 5751 §3.4.2): rare in AS2 but legal.
+        const next = verifyOpaque(der, partner, now, u);
+        if (next instanceof As2Error) return { ...u, error: next };
+        entity = next;
+        continue;
       } else {
         return { ...u, error: new As2Error('unexpected-processing-error', 'the pkcs7-mime body is not a CMS structure we read') };
       }
@@ -385,6 +390,42 @@ function verifyLayer(entity: MimeEntity, partner: PartnerSecurity, now: Date | u
     u.signature = { digestAlgorithm: verified.digestAlgorithm, signer: verified.signer, signedAttributes: verified.signedAttributes };
   }
   return parseEntity(signedBytes).value;
+}
+
+/** The eContent of an attached SignedData (RFC 5652 §5.2), or undefined when detached or unreadable. */
+function attachedContent(der: Buffer): Buffer | undefined {
+  try {
+    const [, explicit] = children(parseBer(der));
+    if (!isContext(explicit, 0)) return undefined;
+    const signedData = children(explicit)[0];
+    if (!signedData) return undefined;
+    const encap = children(signedData)[2];
+    if (!encap) return undefined;
+    const wrapper = children(encap)[1];
+    if (!isContext(wrapper, 0)) return undefined;
+    const inner = children(wrapper)[0];
+    return inner ? octets(inner) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One opaque signed-data layer: verify the SignedData over its own eContent, return that content as an entity. */
+function verifyOpaque(der: Buffer, partner: PartnerSecurity, now: Date | undefined, u: Unwrapped): MimeEntity | As2Error {
+  const content = attachedContent(der);
+  if (!content) return new As2Error('authentication-failed', 'signed-data without encapsulated content');
+  const verified = verifyDetached(der, content, {
+    certificates: partner.partnerCertificates,
+    ...(now ? { now } : {}),
+    ...(partner.allowExpiredCertificate ? { allowExpired: true } : {}),
+  });
+  if (!verified.ok) return verified.error;
+  if (!u.signed) {
+    u.signed = true;
+    u.signedBytes = content;
+    u.signature = { digestAlgorithm: verified.digestAlgorithm, signer: verified.signer, signedAttributes: verified.signedAttributes };
+  }
+  return parseEntity(content).value;
 }
 
 function filenameOf(entity: MimeEntity): string | undefined {
