@@ -16,7 +16,7 @@ export interface PartnerSecuritySettings {
   acceptedSigningAlgorithms?: string[];
   acceptedEncryptionAlgorithms?: string[];
   mdnSigningAlgorithm?: string;
-  micalgNames: 'rfc5751' | 'legacy';
+  micalgNames?: 'rfc5751' | 'legacy';
 }
 
 /** Partner lookup by AS2 name, with keys parsed once. */
@@ -76,7 +76,7 @@ export class PartnerDirectory {
       ...(p.as2.acceptedSigningAlgorithms ? { acceptedSigningAlgorithms: p.as2.acceptedSigningAlgorithms } : {}),
       ...(p.as2.acceptedEncryptionAlgorithms ? { acceptedEncryptionAlgorithms: p.as2.acceptedEncryptionAlgorithms } : {}),
       mdnSigningAlgorithm: p.as2.signingAlgorithm,
-      micalgNames: p.as2.micalgNames,
+      ...(p.as2.micalgNames ? { micalgNames: p.as2.micalgNames } : {}),
     };
   }
 }

@@ -92,7 +92,7 @@ export async function sendMessage(opts: SendMessageOptions): Promise<SendResult>
     ...(as2.encrypt ? { encrypt: { certificates: as2.certificates.slice(0, 1), algorithm: as2.encryptionAlgorithm, keyTransport: as2.keyTransport } } : {}),
     ...(as2.compress ? { compress: as2.compress } : {}),
     mdn: { signed: as2.mdn.signed, micAlgorithm: as2.signingAlgorithm, ...(as2.mdn.async ? { asyncUrl: as2.mdn.async } : {}) },
-    micalgNames: as2.micalgNames,
+    ...(as2.micalgNames ? { micalgNames: as2.micalgNames } : {}),
   });
   let archiveId: number | undefined;
   if (opts.archive) {

@@ -138,7 +138,8 @@ export const partnerAs2Schema = z
     /** Inbound algorithms we accept (all when absent). */
     acceptedSigningAlgorithms: z.array(z.enum(digestAlgorithms)).optional(),
     acceptedEncryptionAlgorithms: z.array(z.enum(encryptionAlgorithms)).optional(),
-    micalgNames: z.enum(['rfc5751', 'legacy']).default('rfc5751'),
+    /** Spelling of micalg names (`sha-256` vs `sha256`); absent: echo the partner's spelling, RFC 5751 names when we start. */
+    micalgNames: z.enum(['rfc5751', 'legacy']).optional(),
     allowExpiredCertificate: z.boolean().default(false),
     maxBodySize: size.optional(),
     /** Outbound TLS client certificate (PEM paths) and extra CA. */
