@@ -335,7 +335,7 @@ function unwrap(headers: HeaderField[], body: Uint8Array, partner: PartnerSecuri
       if (kind !== 'compressed' && !u.signed) u.decrypted ??= inner ?? content;
       if (!inner) {
         // Some products encrypt or compress the bare interchange, without MIME headers: the content is the payload.
-        u.payload = { content, contentType: 'application/octet-stream' };
+        u.payload = { content, contentType: sniffContentType(content) };
         return u;
       }
       entity = inner;
@@ -371,15 +371,24 @@ function verifyLayer(entity: MimeEntity, partner: PartnerSecurity, now: Date | u
     ...(partner.allowExpiredCertificate ? { allowExpired: true } : {}),
   };
   let signedBytes = signedPart;
+  let contentBytes = signedPart;
   let verified = verifyDetached(signature, signedPart, opts);
   if (!verified.ok) {
-    // A message stored with LF line ends was signed in canonical CRLF form (RFC 5751 §3.1.1): try that once.
+    // Other readings of the same bytes, tried only after a failure; each still has to verify:
+    // - a message stored with LF line ends was signed in canonical CRLF form (RFC 5751 §3.1.1);
+    // - some senders count the CRLF before the boundary as content (RFC 2046 §5.1.1 gives it to the delimiter).
+    const candidates: { signed: Buffer; content: Buffer }[] = [];
     const canonical = canonicalizeLineEndings(signedPart);
-    if (canonical !== signedPart) {
-      const again = verifyDetached(signature, canonical, opts);
+    if (canonical !== signedPart) candidates.push({ signed: canonical, content: canonical });
+    const withLineEnd = lineEndAfter(entity.body, signedPart);
+    if (withLineEnd) candidates.push({ signed: withLineEnd, content: signedPart });
+    for (const candidate of candidates) {
+      const again = verifyDetached(signature, candidate.signed, opts);
       if (again.ok) {
         verified = again;
-        signedBytes = canonical;
+        signedBytes = candidate.signed;
+        contentBytes = candidate.content;
+        break;
       }
     }
   }
@@ -389,7 +398,27 @@ function verifyLayer(entity: MimeEntity, partner: PartnerSecurity, now: Date | u
     u.signedBytes = signedBytes;
     u.signature = { digestAlgorithm: verified.digestAlgorithm, signer: verified.signer, signedAttributes: verified.signedAttributes };
   }
-  return parseEntity(signedBytes).value;
+  return parseEntity(contentBytes).value;
+}
+
+/** `part` extended by the CRLF (or LF) that follows it in `body`, when there is one. */
+function lineEndAfter(body: Buffer, part: Buffer): Buffer | undefined {
+  const end = part.byteOffset - body.byteOffset + part.length;
+  if (end < 0 || end > body.length) return undefined;
+  if (body[end] === 0x0d && body[end + 1] === 0x0a) return body.subarray(end - part.length, end + 2);
+  if (body[end] === 0x0a) return body.subarray(end - part.length, end + 1);
+  return undefined;
+}
+
+/** A media type for content that came without MIME headers, from its first bytes. */
+function sniffContentType(content: Buffer): string {
+  let i = content[0] === 0xef && content[1] === 0xbb && content[2] === 0xbf ? 3 : 0;
+  while (i < content.length && (content[i] === 0x20 || content[i] === 0x09 || content[i] === 0x0d || content[i] === 0x0a)) i++;
+  const head = content.toString('latin1', i, i + 3);
+  if (head === 'ISA') return 'application/edi-x12';
+  if (head === 'UNA' || head === 'UNB') return 'application/edifact';
+  if (head.startsWith('<')) return 'application/xml';
+  return 'application/octet-stream';
 }
 
 /** The eContent of an attached SignedData (RFC 5652 §5.2), or undefined when detached or unreadable. */
