@@ -56,6 +56,9 @@ export const setGuideFiles: readonly SetGuideFile[] = [
   d96aORDRSP,
 ] as unknown as SetGuideFile[];
 
+/** Syntax-version-3 CONTRL version labels read as the D96A CONTRL guide. */
+const contrlAliases = new Set(['D3', '22', '21', '2']);
+
 const dictionaries = new Map<string, ResolvedDictionary>();
 const guides = new Map<string, CompiledGuide | null>();
 
@@ -103,7 +106,9 @@ function structureOf(file: SetGuideFile): readonly StructureEntry[] | undefined 
  * declared version (`004010VICS`, `005010X231A1`, `D96A`).
  */
 export function findGuide(standard: Standard, version: string, setId: string): CompiledGuide | undefined {
-  const v = guideVersion(standard, version);
+  let v = guideVersion(standard, version);
+  // CONTRL travels with its service directory version (`CONTRL:D:3:UN`, `CONTRL:2:2:UN`), not a D.96A one.
+  if (standard === 'edifact' && setId === 'CONTRL' && contrlAliases.has(v)) v = 'D96A';
   const k = key(standard, v, setId);
   const cached = guides.get(k);
   if (cached !== undefined) return cached ?? undefined;
