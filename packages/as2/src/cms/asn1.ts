@@ -126,6 +126,28 @@ function parseAt(buf: Buffer, offset: number, limit: number, depth: number): Par
   return { node, end };
 }
 
+/**
+ * The DER of a CMS blob that may arrive base64-encoded or PEM-armoured:
+ * products that omit Content-Transfer-Encoding (or label base64 as binary)
+ * hand the MIME layer text where DER was expected. A SEQUENCE starts with
+ * 0x30, which in base64 is always an 'M', so the normal binary case costs
+ * one byte comparison.
+ */
+export function toDer(input: Uint8Array): Buffer {
+  const buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  if (buf[0] === 0x30) return buf;
+  let i = 0;
+  while (i < buf.length && (buf[i] === 0x20 || buf[i] === 0x09 || buf[i] === 0x0d || buf[i] === 0x0a)) i++;
+  let text = buf.subarray(i).toString('latin1');
+  if (text.startsWith('-----BEGIN')) {
+    text = text.replace(/^-----BEGIN[^\n]*\n/, '').replace(/-----END[\s\S]*$/, '');
+  } else if (buf[i] !== 0x4d /* M */) {
+    return buf;
+  }
+  const decoded = Buffer.from(text, 'base64');
+  return decoded[0] === 0x30 ? decoded : buf;
+}
+
 /** Parses one element at the start of `input`. Trailing bytes are ignored (some products pad). */
 export function parseBer(input: Uint8Array): BerNode {
   const buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);

@@ -13,6 +13,7 @@ import {
   octets,
   oid,
   parseBer,
+  toDer,
   readAlgorithm,
   readOid,
 } from './asn1.js';
@@ -39,7 +40,7 @@ export function compress(content: Uint8Array): Buffer {
 export function decompress(der: Uint8Array, opts: DecompressOptions = {}): DecompressResult {
   let compressed: Buffer;
   try {
-    const [typeNode, explicit] = children(parseBer(der));
+    const [typeNode, explicit] = children(parseBer(toDer(der)));
     const type = readOid(typeNode);
     if (type !== ContentType.compressedData) throw new BerError(`not CompressedData (content type ${type})`);
     if (!isContext(explicit, 0)) throw new BerError('ContentInfo without content');

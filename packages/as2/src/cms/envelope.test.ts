@@ -75,6 +75,15 @@ describe.skipIf(!available)('EnvelopedData with openssl as the peer', () => {
       expect(r.ok && r.content.equals(big)).toBe(true);
     });
 
+    it('PEM armour (openssl -outform PEM) is read as DER', () => {
+      const pem = peer.run(
+        ['cms', '-encrypt', '-binary', '-outform', 'PEM', '-aes128', '-recip', ours.certFile],
+        payload,
+      );
+      const r = decryptEnvelope(pem, [{ privateKey: ours.key, certificate: ours.cert }]);
+      expect(r.ok && r.content.equals(payload)).toBe(true);
+    });
+
     it('key rollover: a message to the second certificate decrypts with two keys held', () => {
       const der = opensslEncrypt(['-aes256'], payload, next);
       const r = decryptEnvelope(der, [

@@ -23,6 +23,7 @@ import {
   octets,
   oid,
   parseBer,
+  toDer,
   readAlgorithm,
   readOid,
   readSmallInt,
@@ -58,7 +59,7 @@ interface Envelope {
 }
 
 function readEnvelope(der: Uint8Array): Envelope {
-  const [typeNode, explicit] = children(parseBer(der));
+  const [typeNode, explicit] = children(parseBer(toDer(der)));
   const type = readOid(typeNode);
   if (type !== ContentType.envelopedData && type !== ContentType.authEnvelopedData) {
     throw new BerError(`not EnvelopedData or AuthEnvelopedData (content type ${type})`);

@@ -1,5 +1,5 @@
 /** Which kind of CMS ContentInfo a blob holds. */
-import { parseBer, readOid } from './asn1.js';
+import { parseBer, readOid, toDer } from './asn1.js';
 import { ContentType } from './oids.js';
 import type { CmsType } from './types.js';
 
@@ -16,8 +16,9 @@ const TYPES: Record<string, CmsType> = {
  * first few bytes are looked at, however large the blob. Never throws;
  * `unknown` for anything else.
  */
-export function inspectCms(der: Uint8Array): { type: CmsType } {
+export function inspectCms(input: Uint8Array): { type: CmsType } {
   try {
+    const der = toDer(input);
     // Only the outer header and the OID are read, so truncated or huge input costs nothing.
     if (der[0] !== 0x30 || der.length < 2) return { type: 'unknown' };
     const first = der[1]!;

@@ -1,5 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { X509Certificate, createHash, randomBytes, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { algorithm, children, context, integer, octetString, oid, parseBer, sequence, setOf, tlv } from './asn1.js';
 import { inspectCms, signDetached, verifyDetached } from './index.js';
 import { OpensslPeer, hasOpenssl, type TestIdentity } from './opensslPeer.js';
 import type { DigestAlgorithm } from './types.js';
@@ -220,6 +221,57 @@ describe.skipIf(!available)('detached SignedData with openssl as the peer', () =
       expect(opensslVerify(der).stderr).toContain('Verification successful');
     });
 
+    it('mendelson-like: RFC 6211 CMSAlgorithmProtection signed along (PKCS#1 v1.5 and PSS)', () => {
+      for (const pss of [false, true]) {
+        const der = signDetached(content, {
+          privateKey: partner.key,
+          certificate: partner.cert,
+          pss,
+          algorithmProtection: true,
+        });
+        expect(peer.run(['cms', '-cmsout', '-print', '-inform', 'DER'], der).toString()).toContain(
+          '1.2.840.113549.1.9.52',
+        );
+        expect(opensslVerify(der).stderr).toContain('Verification successful');
+        expect(verifyDetached(der, content, { certificates: [partner.cert] }).ok).toBe(true);
+      }
+    });
+
+    it('a CMSAlgorithmProtection that names other algorithms is authentication-failed', () => {
+      const der = signWithProtection(
+        content,
+        partner.key,
+        partner.cert,
+        '2.16.840.1.101.3.4.2.3' /* sha-512, but sha-256 used */,
+      );
+      const r = verifyDetached(der, content, { certificates: [partner.cert] });
+      expect(r.ok ? 'ok' : r.error.message).toMatch(/CMSAlgorithmProtection/);
+      const honest = signWithProtection(content, partner.key, partner.cert, '2.16.840.1.101.3.4.2.1');
+      expect(verifyDetached(honest, content, { certificates: [partner.cert] }).ok).toBe(true);
+    });
+
+    it('base64 text (no Content-Transfer-Encoding) and PEM armour are read as DER', () => {
+      const der = signDetached(content, { privateKey: partner.key, certificate: partner.cert });
+      const base64 = Buffer.from(der.toString('base64').replace(/.{76}/g, '$&\r\n') + '\r\n');
+      expect(inspectCms(base64).type).toBe('signed');
+      expect(verifyDetached(base64, content, { certificates: [partner.cert] }).ok).toBe(true);
+      const pem = peer.run([
+        'cms',
+        '-sign',
+        '-binary',
+        '-in',
+        contentFile,
+        '-outform',
+        'PEM',
+        '-signer',
+        partner.certFile,
+        '-inkey',
+        partner.keyFile,
+      ]);
+      expect(pem.toString().startsWith('-----BEGIN CMS-----')).toBe(true);
+      expect(verifyDetached(pem, content, { certificates: [partner.cert] }).ok).toBe(true);
+    });
+
     it('ECDSA key', () => {
       const der = signDetached(content, { privateKey: ec.key, certificate: ec.cert, digestAlgorithm: 'sha-384' });
       expect(opensslVerify(der, ec).stderr).toContain('Verification successful');
@@ -243,3 +295,29 @@ describe.skipIf(!available)('detached SignedData with openssl as the peer', () =
     expect(r.ok ? 'ok' : r.error.code).toBe('unexpected-processing-error');
   });
 });
+
+/** A detached SignedData whose RFC 6211 attribute names `protectedDigestOid` while SHA-256 is used. */
+function signWithProtection(content: Buffer, key: string, certPem: string, protectedDigestOid: string): Buffer {
+  const cert = new X509Certificate(certPem);
+  const tbs = children(children(parseBer(cert.raw))[0]!);
+  const [serial, , issuer] = tbs[0]!.cls === 2 ? tbs.slice(1) : tbs;
+  const sha256 = algorithm('2.16.840.1.101.3.4.2.1');
+  const rsa = algorithm('1.2.840.113549.1.1.1', 'null');
+  const attribute = (type: string, value: Buffer): Buffer => sequence(oid(type), setOf(value));
+  const attrs = [
+    attribute('1.2.840.113549.1.9.3', oid('1.2.840.113549.1.7.1')),
+    attribute('1.2.840.113549.1.9.4', octetString(createHash('sha256').update(content).digest())),
+    attribute('1.2.840.113549.1.9.52', sequence(algorithm(protectedDigestOid), tlv(0xa1, parseBer(rsa).content))),
+  ].sort((a, b) => Buffer.compare(a, b));
+  const signature = sign('sha256', tlv(0x31, ...attrs), key);
+  const signerInfo = sequence(
+    integer(1),
+    sequence(issuer!.raw, serial!.raw),
+    sha256,
+    tlv(0xa0, ...attrs),
+    rsa,
+    octetString(signature),
+  );
+  const body = sequence(integer(1), setOf(sha256), sequence(oid('1.2.840.113549.1.7.1')), setOf(signerInfo));
+  return sequence(oid('1.2.840.113549.1.7.2'), context(0, true, body));
+}

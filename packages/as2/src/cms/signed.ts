@@ -14,6 +14,7 @@ import {
   octets,
   oid,
   parseBer,
+  toDer,
   readAlgorithm,
   readOid,
   readSmallInt,
@@ -53,7 +54,7 @@ interface SignedData {
 }
 
 function readSignedData(der: Uint8Array): SignedData {
-  const [typeNode, explicit] = children(parseBer(der));
+  const [typeNode, explicit] = children(parseBer(toDer(der)));
   const type = readOid(typeNode);
   if (type !== ContentType.signedData) throw new BerError(`not SignedData (content type ${type})`);
   if (!isContext(explicit, 0)) throw new BerError('ContentInfo without content');
@@ -346,7 +347,8 @@ function signWith(key: KeyObject, digest: DigestInfo, pss: boolean, data: Buffer
  * Signs `content` (the exact bytes of the MIME entity) and returns a
  * detached DER SignedData (RFC 5652 §5) with our certificate included and
  * the signer named by issuer and serial number. Default SHA-256, RSA
- * PKCS#1 v1.5, signedAttrs contentType + signingTime + messageDigest.
+ * PKCS#1 v1.5, signedAttrs contentType + signingTime + messageDigest
+ * (+ RFC 6211 CMSAlgorithmProtection on request).
  * Throws on bad options (unreadable key or certificate).
  */
 export function signDetached(content: Uint8Array, opts: SignOptions): Buffer {
@@ -367,7 +369,15 @@ export function signDetached(content: Uint8Array, opts: SignOptions): Buffer {
       attribute(Attribute.contentType, oid(ContentType.data)),
       attribute(Attribute.signingTime, time(new Date())),
       attribute(Attribute.messageDigest, octetString(createHash(digest.node).update(data).digest())),
-    ].sort((a, b) => Buffer.compare(a, b)); // DER SET OF order (X.690 §11.6)
+    ];
+    if (opts.algorithmProtection) {
+      // RFC 6211 §2: SEQUENCE { digestAlgorithm, signatureAlgorithm [1] IMPLICIT AlgorithmIdentifier }
+      const signatureAlgorithm = parseBer(signatureAlgorithmFor(key, digest, pss)).content;
+      attrs.push(
+        attribute(Attribute.cmsAlgorithmProtection, sequence(algorithm(digest.oid), tlv(0xa1, signatureAlgorithm))),
+      );
+    }
+    attrs.sort((a, b) => Buffer.compare(a, b)); // DER SET OF order (X.690 §11.6)
     // RFC 5652 §5.4: signed as SET OF, stored as [0] IMPLICIT.
     signature = signWith(key, digest, pss, tlv(0x31, ...attrs));
     signedAttrs = tlv(0xa0, ...attrs);

@@ -82,6 +82,8 @@ export interface SignOptions {
   pss?: boolean;
   /** Include signedAttrs (contentType, signingTime, messageDigest). Default true. */
   signedAttributes?: boolean;
+  /** Also sign an RFC 6211 CMSAlgorithmProtection attribute (as mendelson does). Default false; needs signedAttributes. */
+  algorithmProtection?: boolean;
 }
 
 /** Result of {@link decompress}. */
