@@ -2,7 +2,7 @@ import path from 'node:path';
 import { openLedger, type Ledger } from '@edigate/ledger';
 import type { HomeConfig } from './config/load.js';
 import type { Logger } from './logger.js';
-import { MemoryJobQueue, type As2MessageRecordView, type JobQueue, type Recorder, type RecordedMessage } from './recorder.js';
+import { bareMessageId, MemoryJobQueue, type As2MessageRecordView, type JobQueue, type Recorder, type RecordedMessage } from './recorder.js';
 
 /** The ledger behind the gateway's {@link Recorder}. */
 export class LedgerRecorder implements Recorder {
@@ -23,6 +23,18 @@ export class LedgerRecorder implements Recorder {
 
   async getAs2Message(id: number): Promise<As2MessageRecordView | undefined> {
     return this.ledger.getAs2Message(id);
+  }
+
+  /**
+   * Stopgap until @edigate/ledger offers a lookup by Message-ID: one read
+   * through the ledger's own connection (its table and unique index).
+   */
+  async findAs2Message(q: { direction: 'inbound' | 'outbound'; partnerId: string; messageId: string }): Promise<As2MessageRecordView | undefined> {
+    const { rows } = await this.ledger.database.query<{ id: number | string }>(
+      'select id from as2_messages where partner_id = $1 and direction = $2 and message_id = $3 and duplicate_of is null limit 1',
+      [q.partnerId, q.direction, bareMessageId(q.messageId)],
+    );
+    return rows[0] ? this.ledger.getAs2Message(Number(rows[0].id)) : undefined;
   }
 
   close(): Promise<void> {

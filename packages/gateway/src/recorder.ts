@@ -60,6 +60,8 @@ export interface Recorder {
   /** Records a message; a Message-ID already seen for the partner and direction comes back as a duplicate. */
   recordAs2Message(input: As2MessageRecordInput): Promise<RecordedMessage>;
   updateAs2Message(id: number, update: As2MessageRecordUpdate): Promise<void>;
+  /** The first (not duplicate) message with this Message-ID for the partner and direction. */
+  findAs2Message(q: { direction: 'inbound' | 'outbound'; partnerId: string; messageId: string }): Promise<As2MessageRecordView | undefined>;
   getAs2Message(id: number): Promise<As2MessageRecordView | undefined>;
   close(): Promise<void>;
 }
@@ -130,6 +132,13 @@ export class MemoryRecorder implements Recorder {
 
   getAs2Message(id: number): Promise<As2MessageRecordView | undefined> {
     return Promise.resolve(this.messages.get(id));
+  }
+
+  findAs2Message(q: { direction: 'inbound' | 'outbound'; partnerId: string; messageId: string }): Promise<As2MessageRecordView | undefined> {
+    const messageId = bareMessageId(q.messageId);
+    return Promise.resolve(
+      [...this.messages.values()].find((m) => m.direction === q.direction && m.partnerId === q.partnerId && m.messageId === messageId && m.duplicateOf === null),
+    );
   }
 
   close(): Promise<void> {

@@ -6,6 +6,7 @@ import { HttpError } from './httpError.js';
 import type { Logger } from './logger.js';
 import type { Recorder } from './recorder.js';
 import { errorSummary, handleInbound, type HttpReply, type InboundDeps } from './as2/inbound.js';
+import { handleIncomingMdn, looksLikeMdn } from './as2/mdnIntake.js';
 
 /** What the express adapter needs. */
 export interface AppDeps extends InboundDeps {
@@ -116,7 +117,9 @@ async function receiveAs2(deps: AppDeps, req: Request, res: Response): Promise<v
     res.setHeader('connection', 'close');
     throw new HttpError('PAYLOAD_TOO_LARGE', `the body is larger than ${deps.maxBodySize} bytes`);
   }
-  const reply = await handleInbound(deps, { headers: req.headers, body: outcome.body, archived, archiveId });
+  const reply = looksLikeMdn(req.headers, outcome.body)
+    ? await handleIncomingMdn(deps, { headers: req.headers, body: outcome.body, archiveId })
+    : await handleInbound(deps, { headers: req.headers, body: outcome.body, archived, archiveId });
   send(res, reply);
 }
 
