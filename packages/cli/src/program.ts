@@ -4,11 +4,12 @@ import { registerValidate } from './commands/validate.js';
 import { registerServe } from './commands/serve.js';
 import { registerCerts } from './commands/certs.js';
 import { registerPartners } from './commands/partners.js';
+import { registerSend } from './commands/send.js';
 
 /** Each command module adds its commands to the program; an exit code comes back through `setExit`. */
 export type Register = (program: Command, io: Io, setExit: (code: number) => void) => void;
 
-const registrations: Register[] = [registerValidate, registerServe, registerCerts, registerPartners];
+const registrations: Register[] = [registerValidate, registerServe, registerCerts, registerPartners, registerSend];
 
 /** Builds the `edigate` program. */
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {
