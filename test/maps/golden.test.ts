@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MapRepository, partnerIdsFromProfile, runGoldenCase, type PartnerIds } from '@edigate/maps';
+import { formatIssue, MapRepository, partnerIdsFromProfile, runGoldenCase, type PartnerIds } from '@edigate/maps';
 import { readMapsFolder, parseForMaps } from './support.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -28,7 +28,7 @@ const cases = readdirSync(mapsRoot)
 describe('golden map cases', () => {
   it('every map loads without errors', () => {
     const errors = [...repository.issues.values()].flat().filter((i) => i.severity === 'error');
-    expect(errors).toEqual([]);
+    expect(errors.map(formatIssue)).toEqual([]);
   });
   it.each(cases)('%s', async (name) => {
     const input = readFileSync(path.join(mapsRoot, `${name}.edi`), 'utf8');

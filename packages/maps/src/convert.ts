@@ -9,11 +9,52 @@
  * currency missing here is reported by the rule, not guessed.
  */
 export const currencyExponents: Readonly<Record<string, number>> = {
-  USD: 2, EUR: 2, GBP: 2, CAD: 2, AUD: 2, NZD: 2, CHF: 2, SEK: 2, NOK: 2, DKK: 2, PLN: 2, CZK: 2, HUF: 2,
-  RON: 2, BGN: 2, MXN: 2, BRL: 2, CNY: 2, HKD: 2, SGD: 2, INR: 2, ZAR: 2, TRY: 2, ILS: 2, AED: 2, SAR: 2,
-  THB: 2, MYR: 2, PHP: 2, IDR: 2, TWD: 2, RUB: 2,
-  JPY: 0, KRW: 0, ISK: 0, CLP: 0, VND: 0, XOF: 0, XAF: 0,
-  KWD: 3, BHD: 3, OMR: 3, JOD: 3, TND: 3, LYD: 3, IQD: 3,
+  USD: 2,
+  EUR: 2,
+  GBP: 2,
+  CAD: 2,
+  AUD: 2,
+  NZD: 2,
+  CHF: 2,
+  SEK: 2,
+  NOK: 2,
+  DKK: 2,
+  PLN: 2,
+  CZK: 2,
+  HUF: 2,
+  RON: 2,
+  BGN: 2,
+  MXN: 2,
+  BRL: 2,
+  CNY: 2,
+  HKD: 2,
+  SGD: 2,
+  INR: 2,
+  ZAR: 2,
+  TRY: 2,
+  ILS: 2,
+  AED: 2,
+  SAR: 2,
+  THB: 2,
+  MYR: 2,
+  PHP: 2,
+  IDR: 2,
+  TWD: 2,
+  RUB: 2,
+  JPY: 0,
+  KRW: 0,
+  ISK: 0,
+  CLP: 0,
+  VND: 0,
+  XOF: 0,
+  XAF: 0,
+  KWD: 3,
+  BHD: 3,
+  OMR: 3,
+  JOD: 3,
+  TND: 3,
+  LYD: 3,
+  IQD: 3,
 };
 
 /**
@@ -113,7 +154,9 @@ export function toMinorUnits(text: string, currency: string, implied = 0): Conve
 export function fromMinorUnits(minor: number, currency: string): Converted<string> {
   const exponent = currencyExponents[currency];
   if (exponent === undefined) return fail(`currency '${currency}' is not in the ISO 4217 exponent table`);
-  const digits = Math.abs(minor).toString().padStart(exponent + 1, '0');
+  const digits = Math.abs(minor)
+    .toString()
+    .padStart(exponent + 1, '0');
   const text = exponent === 0 ? digits : `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
   return ok(minor < 0 ? `-${text}` : text);
 }
@@ -165,7 +208,8 @@ function readDate(text: string, format: DateFormat): Converted<DateParts> {
   const parts: DateParts = { y, m: nums[1]!, d: nums[2]! };
   if (nums.length > 3) Object.assign(parts, { hh: nums[3], mm: nums[4], ss: nums[5] ?? 0 });
   if (!validDate(parts.y, parts.m, parts.d)) return fail(`'${text}' is not a calendar date`);
-  if (parts.hh !== undefined && (parts.hh > 23 || (parts.mm ?? 0) > 59 || (parts.ss ?? 0) > 59)) return fail(`'${text}' is not a valid time`);
+  if (parts.hh !== undefined && (parts.hh > 23 || (parts.mm ?? 0) > 59 || (parts.ss ?? 0) > 59))
+    return fail(`'${text}' is not a valid time`);
   return ok(parts);
 }
 
@@ -183,7 +227,13 @@ export function toIsoDate(text: string, format: DateFormat): Converted<string> {
  * local offset is `utcOffset` (`+01:00`); X12 and EDIFACT times carry none, so
  * a map states it when the partner is not on UTC.
  */
-export function toIsoDateTime(opts: { date: string; format: DateFormat; time?: string; timeFormat?: TimeFormat; utcOffset?: string }): Converted<string> {
+export function toIsoDateTime(opts: {
+  date: string;
+  format: DateFormat;
+  time?: string;
+  timeFormat?: TimeFormat;
+  utcOffset?: string;
+}): Converted<string> {
   const r = readDate(opts.date, opts.format);
   if (!r.ok) return r;
   const p = r.value;

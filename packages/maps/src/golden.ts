@@ -53,9 +53,18 @@ export function goldenView(results: readonly SetTranslation[]): unknown[] {
 /** Translates a case's input and compares the result with its expected JSON. */
 export async function runGoldenCase(c: GoldenCase, opts: GoldenOptions): Promise<GoldenResult> {
   const parsed = opts.parse(c.input);
-  const results = await translateAll(parsed, { partnerOf: (ic) => partnerOf(ic, opts.partners), selectMap: opts.repository.selector });
+  const results = await translateAll(parsed, {
+    partnerOf: (ic) => partnerOf(ic, opts.partners),
+    selectMap: opts.repository.selector,
+  });
   const actual = `${JSON.stringify(goldenView(results), null, 2)}\n`;
-  if (c.expected === undefined) return { name: c.name, pass: false, actual, diff: `no ${c.name}.expected.json yet; review the output and save it with \`edigate maps test --update\`` };
+  if (c.expected === undefined)
+    return {
+      name: c.name,
+      pass: false,
+      actual,
+      diff: `no ${c.name}.expected.json yet; review the output and save it with \`edigate maps test --update\``,
+    };
   const normalized = `${JSON.stringify(JSON.parse(c.expected), null, 2)}\n`;
   const pass = normalized === actual;
   return { name: c.name, pass, actual, diff: pass ? '' : lineDiff(normalized, actual) };
@@ -72,7 +81,9 @@ export function lineDiff(expected: string, actual: string, context = 3): string 
   const n = a.length;
   const m = b.length;
   const lcs: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
-  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--)
+      lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
   const ops: { op: ' ' | '-' | '+'; line: string; at: number }[] = [];
   let i = 0;
   let j = 0;
@@ -83,7 +94,8 @@ export function lineDiff(expected: string, actual: string, context = 3): string 
   }
   const keep = ops.map(() => false);
   ops.forEach((o, k) => {
-    if (o.op !== ' ') for (let x = Math.max(0, k - context); x <= Math.min(ops.length - 1, k + context); x++) keep[x] = true;
+    if (o.op !== ' ')
+      for (let x = Math.max(0, k - context); x <= Math.min(ops.length - 1, k + context); x++) keep[x] = true;
   });
   const out: string[] = [];
   ops.forEach((o, k) => {

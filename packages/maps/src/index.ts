@@ -7,7 +7,24 @@ export * from './schema.js';
 export * from './convert.js';
 export * from './issues.js';
 export * from './path.js';
-export { loadMap, checkAgainstGuide, builtinTables, jsonataLimits, type LoadedMap, type LoadMapOptions, type LoadMapResult, type ExtendsResolver, type FieldRule, type ValueRule, type ObjectRule, type OutboundItem, type OutboundElement, type Condition, type ValueType, type CompiledExpression } from './map.js';
+export {
+  loadMap,
+  checkAgainstGuide,
+  builtinTables,
+  jsonataLimits,
+  type LoadedMap,
+  type LoadMapOptions,
+  type LoadMapResult,
+  type ExtendsResolver,
+  type FieldRule,
+  type ValueRule,
+  type ObjectRule,
+  type OutboundItem,
+  type OutboundElement,
+  type Condition,
+  type ValueType,
+  type CompiledExpression,
+} from './map.js';
 export * from './translate.js';
 export * from './repository.js';
 export * from './golden.js';

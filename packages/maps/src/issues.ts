@@ -32,7 +32,10 @@ export interface MapIssue {
 /** `maps/p_003/850.yaml:12:7 fields.lines.unit: unknown code 'CX' (segment 9 PO1) — hint: …` */
 export function formatIssue(issue: MapIssue): string {
   const where = issue.rule ? `${issue.rule.file}:${issue.rule.line}:${issue.rule.column} ${issue.rule.field}: ` : '';
-  const seg = issue.segmentPosition !== undefined ? ` (input segment ${issue.segmentPosition}${issue.segmentTag ? ` ${issue.segmentTag}` : ''})` : '';
+  const seg =
+    issue.segmentPosition !== undefined
+      ? ` (input segment ${issue.segmentPosition}${issue.segmentTag ? ` ${issue.segmentTag}` : ''})`
+      : '';
   const hint = issue.hint ? `\n    hint: ${issue.hint}` : '';
   return `${issue.severity} ${issue.code} ${where}${issue.message}${seg}${hint}`;
 }

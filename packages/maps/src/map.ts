@@ -6,8 +6,15 @@
  * and a hint; nothing throws on a bad map.
  */
 import jsonata from 'jsonata';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
-import { dateFormats, type DateFormat, timeFormats, type TimeFormat, x12UnitToRec20, currencyExponents } from './convert.js';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node, type Pair, type YAMLMap } from 'yaml';
+import {
+  dateFormats,
+  type DateFormat,
+  timeFormats,
+  type TimeFormat,
+  x12UnitToRec20,
+  currencyExponents,
+} from './convert.js';
 import type { MapIssue, RuleLocation } from './issues.js';
 import { parseElementRef, parsePath, type ElementRef, type Path } from './path.js';
 import { documentSchemas, type DocumentType } from './schema.js';
@@ -63,6 +70,8 @@ export interface ObjectRule {
   fields: Map<string, FieldRule>;
   /** With `each` and no `fields`: each match yields this one value. */
   value?: ValueRule;
+  /** Without `each`: the object, in a list of one (a message that is one order, shipment, …). */
+  list?: boolean;
 }
 
 export type FieldRule = ValueRule | ObjectRule;
@@ -120,9 +129,38 @@ export interface LoadMapResult {
   issues: MapIssue[];
 }
 
-const TOP_KEYS = new Set(['extends', 'direction', 'standard', 'version', 'set', 'document', 'description', 'utcOffset', 'tables', 'fields', 'segments']);
-const VALUE_KEYS = new Set(['path', 'pairs', 'qualifier', 'const', 'expr', 'type', 'format', 'time', 'timeFormat', 'utcOffset', 'implied', 'currency', 'table', 'default', 'when', 'required']);
-const OBJECT_KEYS = new Set(['each', 'single', 'when', 'fields', 'value']);
+const TOP_KEYS = new Set([
+  'extends',
+  'direction',
+  'standard',
+  'version',
+  'set',
+  'document',
+  'description',
+  'utcOffset',
+  'tables',
+  'fields',
+  'segments',
+]);
+const VALUE_KEYS = new Set([
+  'path',
+  'pairs',
+  'qualifier',
+  'const',
+  'expr',
+  'type',
+  'format',
+  'time',
+  'timeFormat',
+  'utcOffset',
+  'implied',
+  'currency',
+  'table',
+  'default',
+  'when',
+  'required',
+]);
+const OBJECT_KEYS = new Set(['each', 'single', 'list', 'when', 'fields', 'value']);
 /** Built-in code tables every map may use. */
 export const builtinTables: Record<string, Record<string, string>> = { x12Unit: x12UnitToRec20 };
 
@@ -138,7 +176,14 @@ function locOf(r: Reader, node: Node | null | undefined, field: string): RuleLoc
   return { file: r.file, line: p.line, column: p.col, field };
 }
 
-function err(r: Reader, node: Node | null | undefined, field: string, code: string, message: string, hint?: string): void {
+function err(
+  r: Reader,
+  node: Node | null | undefined,
+  field: string,
+  code: string,
+  message: string,
+  hint?: string,
+): void {
   const issue: MapIssue = { code, severity: 'error', message, rule: locOf(r, node, field) };
   if (hint) issue.hint = hint;
   r.issues.push(issue);
@@ -187,15 +232,35 @@ function readPathNode(r: Reader, node: Node | null, field: string, opts: { eleme
   const p = parsePath(text);
   if ('message' in p) {
     const loc = locOf(r, node, field);
-    r.issues.push({ code: 'BAD_PATH', severity: 'error', message: p.message, hint: p.hint, rule: { ...loc, column: loc.column + p.offset } });
+    r.issues.push({
+      code: 'BAD_PATH',
+      severity: 'error',
+      message: p.message,
+      hint: p.hint,
+      rule: { ...loc, column: loc.column + p.offset },
+    });
     return undefined;
   }
   if (opts.element && !p.element) {
-    err(r, node, field, 'BAD_PATH', `path '${text}' names no element`, `end the path with an element, e.g. ${text}.${p.steps.at(-1)?.name ?? 'N1'}01`);
+    err(
+      r,
+      node,
+      field,
+      'BAD_PATH',
+      `path '${text}' names no element`,
+      `end the path with an element, e.g. ${text}.${p.steps.at(-1)?.name ?? 'N1'}01`,
+    );
     return undefined;
   }
   if (!opts.element && p.element) {
-    err(r, node, field, 'BAD_PATH', `'each' selects loops or segments, but '${text}' names an element`, 'drop the element: each: N1[N101=ST]');
+    err(
+      r,
+      node,
+      field,
+      'BAD_PATH',
+      `'each' selects loops or segments, but '${text}' names an element`,
+      'drop the element: each: N1[N101=ST]',
+    );
     return undefined;
   }
   return p;
@@ -218,10 +283,19 @@ function readCondition(r: Reader, node: Node | null, field: string): Condition |
         const v = pair.value?.toJSON() as unknown;
         values = (Array.isArray(v) ? v : [v]).map(String);
       } else if (key === 'present') present = pair.value?.toJSON() === true;
-      else err(r, pair.key, `${field}.${key}`, 'MAP_SCHEMA', `unknown key '${key}' in a condition`, 'a condition is { path, is } or { path, present: true }, or a JSONata expression');
+      else
+        err(
+          r,
+          pair.key,
+          `${field}.${key}`,
+          'MAP_SCHEMA',
+          `unknown key '${key}' in a condition`,
+          'a condition is { path, is } or { path, present: true }, or a JSONata expression',
+        );
     }
     if (!path) {
-      if (!r.issues.some((i) => i.rule?.field.startsWith(field))) err(r, node, field, 'MAP_SCHEMA', 'a condition needs a path', 'when: { path: PO106, is: [UP, EN] }');
+      if (!r.issues.some((i) => i.rule?.field.startsWith(field)))
+        err(r, node, field, 'MAP_SCHEMA', 'a condition needs a path', 'when: { path: PO106, is: [UP, EN] }');
       return undefined;
     }
     const c: Condition = { kind: 'match', path, loc };
@@ -240,7 +314,14 @@ function readValueRule(r: Reader, node: Node | null, field: string): ValueRule |
     return path ? { kind: 'value', loc, path, type: 'string' } : undefined;
   }
   if (!isMap(node)) {
-    err(r, node, field, 'MAP_SCHEMA', 'a field rule is a path string or a mapping', 'e.g. orderDate: { path: BEG05, type: date, format: CCYYMMDD }');
+    err(
+      r,
+      node,
+      field,
+      'MAP_SCHEMA',
+      'a field rule is a path string or a mapping',
+      'e.g. orderDate: { path: BEG05, type: date, format: CCYYMMDD }',
+    );
     return undefined;
   }
   const rule: ValueRule = { kind: 'value', loc, type: 'string' };
@@ -260,7 +341,15 @@ function readValueRule(r: Reader, node: Node | null, field: string): ValueRule |
       case 'pairs': {
         pairsNode = v;
         const ref = parseElementRef(scalarString(v) ?? '');
-        if (!ref) err(r, v, f, 'BAD_PATH', `'${String(js)}' is not an element reference`, 'pairs names the first qualifier element, e.g. pairs: PO106');
+        if (!ref)
+          err(
+            r,
+            v,
+            f,
+            'BAD_PATH',
+            `'${String(js)}' is not an element reference`,
+            'pairs names the first qualifier element, e.g. pairs: PO106',
+          );
         else rule.pairs = { start: ref, qualifiers: [] };
         break;
       }
@@ -277,11 +366,19 @@ function readValueRule(r: Reader, node: Node | null, field: string): ValueRule |
       }
       case 'type':
         if (!['string', 'integer', 'decimal', 'date', 'datetime', 'money'].includes(String(js))) {
-          err(r, v, f, 'MAP_SCHEMA', `unknown type '${String(js)}'`, 'types: string, integer, decimal, date, datetime, money');
+          err(
+            r,
+            v,
+            f,
+            'MAP_SCHEMA',
+            `unknown type '${String(js)}'`,
+            'types: string, integer, decimal, date, datetime, money',
+          );
         } else rule.type = js as ValueType;
         break;
       case 'format':
-        if (!(dateFormats as readonly string[]).includes(String(js))) err(r, v, f, 'MAP_SCHEMA', `unknown date format '${String(js)}'`, `formats: ${dateFormats.join(', ')}`);
+        if (!(dateFormats as readonly string[]).includes(String(js)))
+          err(r, v, f, 'MAP_SCHEMA', `unknown date format '${String(js)}'`, `formats: ${dateFormats.join(', ')}`);
         else rule.format = String(js) as DateFormat;
         break;
       case 'time': {
@@ -290,18 +387,21 @@ function readValueRule(r: Reader, node: Node | null, field: string): ValueRule |
         break;
       }
       case 'timeFormat':
-        if (!(timeFormats as readonly string[]).includes(String(js))) err(r, v, f, 'MAP_SCHEMA', `unknown time format '${String(js)}'`, `formats: ${timeFormats.join(', ')}`);
+        if (!(timeFormats as readonly string[]).includes(String(js)))
+          err(r, v, f, 'MAP_SCHEMA', `unknown time format '${String(js)}'`, `formats: ${timeFormats.join(', ')}`);
         else rule.timeFormat = String(js) as TimeFormat;
         break;
       case 'utcOffset':
         rule.utcOffset = String(js);
         break;
       case 'implied':
-        if (typeof js !== 'number' || !Number.isInteger(js) || js < 0 || js > 9) err(r, v, f, 'MAP_SCHEMA', 'implied is the number of implied decimal places (0–9)', 'X12 N2 → implied: 2');
+        if (typeof js !== 'number' || !Number.isInteger(js) || js < 0 || js > 9)
+          err(r, v, f, 'MAP_SCHEMA', 'implied is the number of implied decimal places (0–9)', 'X12 N2 → implied: 2');
         else rule.implied = js;
         break;
       case 'currency':
-        if (typeof js !== 'string' || currencyExponents[js] === undefined) err(r, v, f, 'MAP_SCHEMA', `unknown currency '${String(js)}'`, 'an ISO 4217 code such as USD, EUR, JPY');
+        if (typeof js !== 'string' || currencyExponents[js] === undefined)
+          err(r, v, f, 'MAP_SCHEMA', `unknown currency '${String(js)}'`, 'an ISO 4217 code such as USD, EUR, JPY');
         else rule.currency = js;
         break;
       case 'table':
@@ -319,17 +419,36 @@ function readValueRule(r: Reader, node: Node | null, field: string): ValueRule |
         rule.required = js === true;
         break;
       default:
-        err(r, pair.key, f, 'MAP_SCHEMA', `unknown key '${key}' in a value rule`, `value rules take: ${[...VALUE_KEYS].join(', ')}`);
+        err(
+          r,
+          pair.key,
+          f,
+          'MAP_SCHEMA',
+          `unknown key '${key}' in a value rule`,
+          `value rules take: ${[...VALUE_KEYS].join(', ')}`,
+        );
     }
   }
   if (rule.pairs) {
-    if (!qualifiers?.length) err(r, pairsNode, `${field}.pairs`, 'MAP_SCHEMA', 'pairs needs a qualifier', 'pairs: PO106, qualifier: VN');
+    if (!qualifiers?.length)
+      err(r, pairsNode, `${field}.pairs`, 'MAP_SCHEMA', 'pairs needs a qualifier', 'pairs: PO106, qualifier: VN');
     else rule.pairs.qualifiers = qualifiers;
   }
-  if (rule.path === undefined && rule.pairs === undefined && rule.const === undefined && rule.expr === undefined && rule.default === undefined) {
+  if (
+    rule.path === undefined &&
+    rule.pairs === undefined &&
+    rule.const === undefined &&
+    rule.expr === undefined &&
+    rule.default === undefined
+  ) {
     err(r, node, field, 'MAP_SCHEMA', 'this rule reads nothing', 'give it a path, pairs, const, expr or default');
   }
-  if ((rule.type === 'date' || rule.type === 'datetime') && !rule.format && rule.const === undefined && rule.expr === undefined) {
+  if (
+    (rule.type === 'date' || rule.type === 'datetime') &&
+    !rule.format &&
+    rule.const === undefined &&
+    rule.expr === undefined
+  ) {
     err(r, node, field, 'MAP_SCHEMA', `a ${rule.type} rule needs a format`, `format: ${dateFormats.join(' | ')}`);
   }
   return rule;
@@ -354,6 +473,9 @@ function readObjectRule(r: Reader, node: YAMLMap, field: string): ObjectRule {
       case 'single':
         rule.single = pair.value?.toJSON() === true;
         break;
+      case 'list':
+        rule.list = pair.value?.toJSON() === true;
+        break;
       case 'when': {
         const c = readCondition(r, pair.value, f);
         if (c) rule.when = c;
@@ -369,10 +491,18 @@ function readObjectRule(r: Reader, node: YAMLMap, field: string): ObjectRule {
         break;
       }
       default:
-        err(r, pair.key, f, 'MAP_SCHEMA', `unknown key '${key}' next to each/fields`, `object rules take: ${[...OBJECT_KEYS].join(', ')}; value rules go under fields`);
+        err(
+          r,
+          pair.key,
+          f,
+          'MAP_SCHEMA',
+          `unknown key '${key}' next to each/fields`,
+          `object rules take: ${[...OBJECT_KEYS].join(', ')}; value rules go under fields`,
+        );
     }
   }
-  if (rule.value && !rule.each) err(r, node, field, 'MAP_SCHEMA', 'value needs each', 'notes: { each: MSG, value: MSG01 }');
+  if (rule.value && !rule.each)
+    err(r, node, field, 'MAP_SCHEMA', 'value needs each', 'notes: { each: MSG, value: MSG01 }');
   return rule;
 }
 
@@ -397,7 +527,14 @@ function readOutboundElement(r: Reader, key: Node, node: Node | null, field: str
   const ref = parseElementRef(refText);
   const loc = locOf(r, key, field);
   if (!ref) {
-    err(r, key, field, 'BAD_PATH', `'${refText}' is not an element reference`, 'outbound elements are keyed like BAK03 or PRI01-2');
+    err(
+      r,
+      key,
+      field,
+      'BAD_PATH',
+      `'${refText}' is not an element reference`,
+      'outbound elements are keyed like BAK03 or PRI01-2',
+    );
     return undefined;
   }
   if (isScalar(node)) return { ref, loc, const: String(node.value), type: 'string' };
@@ -418,7 +555,15 @@ function readOutboundElement(r: Reader, key: Node, node: Node | null, field: str
     else if (k === 'table') el.table = String(js);
     else if (k === 'default') el.default = String(js);
     else if (k === 'const') el.const = String(js);
-    else err(r, pair.key, `${field}.${k}`, 'MAP_SCHEMA', `unknown key '${k}' in an outbound element`, 'use field, expr, type, format, table, default or const');
+    else
+      err(
+        r,
+        pair.key,
+        `${field}.${k}`,
+        'MAP_SCHEMA',
+        `unknown key '${k}' in an outbound element`,
+        'use field, expr, type, format, table, default or const',
+      );
   }
   return el;
 }
@@ -441,18 +586,32 @@ function readOutboundItems(r: Reader, node: Node | null, field: string): Outboun
       const tag = scalarString(get('segment')) ?? '';
       const elements: OutboundElement[] = [];
       const els = get('elements');
-      if (els && isMap(els)) for (const pair of pairsOf(els)) {
-        const el = readOutboundElement(r, pair.key, pair.value, `${f}.elements.${scalarString(pair.key) ?? ''}`);
-        if (el) {
-          if (el.ref.tag !== tag) err(r, pair.key, `${f}.elements`, 'BAD_PATH', `element ${el.ref.text} does not belong to segment ${tag}`, `name it ${tag}${el.ref.text.slice(el.ref.tag.length)}`);
-          else elements.push(el);
+      if (els && isMap(els))
+        for (const pair of pairsOf(els)) {
+          const el = readOutboundElement(r, pair.key, pair.value, `${f}.elements.${scalarString(pair.key) ?? ''}`);
+          if (el) {
+            if (el.ref.tag !== tag)
+              err(
+                r,
+                pair.key,
+                `${f}.elements`,
+                'BAD_PATH',
+                `element ${el.ref.text} does not belong to segment ${tag}`,
+                `name it ${tag}${el.ref.text.slice(el.ref.tag.length)}`,
+              );
+            else elements.push(el);
+          }
         }
-      }
       const seg: OutboundItem = { kind: 'segment', tag, loc: locOf(r, item, f), elements };
       if (when) seg.when = when;
       out.push(seg);
     } else if (item.has('each')) {
-      const each: OutboundItem = { kind: 'each', loc: locOf(r, item, f), field: String(get('each')?.toJSON()).split('.'), items: readOutboundItems(r, get('segments'), `${f}.segments`) };
+      const each: OutboundItem = {
+        kind: 'each',
+        loc: locOf(r, item, f),
+        field: String(get('each')?.toJSON()).split('.'),
+        items: readOutboundItems(r, get('segments'), `${f}.segments`),
+      };
       if (when) each.when = when;
       out.push(each);
     } else err(r, item, f, 'MAP_SCHEMA', 'each entry is { segment, elements } or { each, segments }');
@@ -476,11 +635,26 @@ function readFile(text: string, file: string, issues: MapIssue[]): Partial | und
   const r: Reader = { file, lc, issues };
   for (const e of doc.errors) {
     const p = lc.linePos(e.pos[0]);
-    issues.push({ code: 'YAML_SYNTAX', severity: 'error', message: e.message.split('\n')[0] ?? 'YAML error', rule: { file, line: p.line, column: p.col, field: '' }, hint: 'check indentation (spaces, not tabs) and quotes' });
+    issues.push({
+      code: 'YAML_SYNTAX',
+      severity: 'error',
+      message: e.message.split('\n')[0] ?? 'YAML error',
+      rule: { file, line: p.line, column: p.col, field: '' },
+      hint: 'check indentation (spaces, not tabs) and quotes',
+    });
   }
   if (doc.errors.length) return undefined;
+  // YAML aliases (`*item`) stand for their anchor's node: the rules are read there.
+  visit(doc, { Alias: (_key, alias) => alias.resolve(doc) ?? visit.REMOVE });
   if (!isMap(doc.contents)) {
-    err(r, doc.contents, '', 'MAP_SCHEMA', 'a map file is a YAML mapping', 'start with standard:, version:, set:, document:');
+    err(
+      r,
+      doc.contents,
+      '',
+      'MAP_SCHEMA',
+      'a map file is a YAML mapping',
+      'start with standard:, version:, set:, document:',
+    );
     return undefined;
   }
   const part: Partial = { file, head: {}, locs: {}, tables: new Map() };
@@ -488,7 +662,14 @@ function readFile(text: string, file: string, issues: MapIssue[]): Partial | und
     const key = scalarString(pair.key) ?? '';
     const v = pair.value;
     if (!TOP_KEYS.has(key)) {
-      err(r, pair.key, key, 'MAP_SCHEMA', `unknown top-level key '${key}'`, `map files take: ${[...TOP_KEYS].join(', ')}`);
+      err(
+        r,
+        pair.key,
+        key,
+        'MAP_SCHEMA',
+        `unknown top-level key '${key}'`,
+        `map files take: ${[...TOP_KEYS].join(', ')}`,
+      );
       continue;
     }
     if (key === 'tables') {
@@ -499,7 +680,7 @@ function readFile(text: string, file: string, issues: MapIssue[]): Partial | und
       for (const t of pairsOf(v)) {
         const name = scalarString(t.key) ?? '';
         if (!isMap(t.value)) {
-          err(r, t.value, `tables.${name}`, 'MAP_SCHEMA', `table '${name}' must map codes to values`, "e.g. BY: buyer");
+          err(r, t.value, `tables.${name}`, 'MAP_SCHEMA', `table '${name}' must map codes to values`, 'e.g. BY: buyer');
           continue;
         }
         const table = new Map<string, string>();
@@ -531,6 +712,7 @@ function mergeObject(base: ObjectRule, over: ObjectRule): ObjectRule {
   if (over.single !== undefined) merged.single = over.single;
   if (over.when) merged.when = over.when;
   if (over.value) merged.value = over.value;
+  if (over.list !== undefined) merged.list = over.list;
   for (const [k, rule] of over.fields) {
     const b = merged.fields.get(k);
     if (rule === REMOVED) merged.fields.delete(k);
@@ -561,16 +743,33 @@ export function loadMap(text: string, opts: LoadMapOptions): LoadMapResult {
     const where = (): RuleLocation => ext.loc;
     const name = ext.name.replace(/\.ya?ml$/, '');
     if (!SAFE_NAME.test(name) || name.split('/').some((s) => s === '..' || s === '.')) {
-      issues.push({ code: 'BAD_EXTENDS', severity: 'error', message: `extends '${ext.name}' is not a map name under the maps root`, hint: 'write e.g. extends: standard/x12/004010/850 (no .., no absolute paths)', rule: where() });
+      issues.push({
+        code: 'BAD_EXTENDS',
+        severity: 'error',
+        message: `extends '${ext.name}' is not a map name under the maps root`,
+        hint: 'write e.g. extends: standard/x12/004010/850 (no .., no absolute paths)',
+        rule: where(),
+      });
       break;
     }
     const found = opts.resolveExtends?.(name);
     if (!found) {
-      issues.push({ code: 'BAD_EXTENDS', severity: 'error', message: `extends '${name}': no such map`, hint: 'run `edigate maps check` to list the maps; standard bases are standard/<x12|edifact>/<version>/<set>', rule: where() });
+      issues.push({
+        code: 'BAD_EXTENDS',
+        severity: 'error',
+        message: `extends '${name}': no such map`,
+        hint: 'run `edigate maps check` to list the maps; standard bases are standard/<x12|edifact>/<version>/<set>',
+        rule: where(),
+      });
       break;
     }
     if (seen.has(found.file)) {
-      issues.push({ code: 'BAD_EXTENDS', severity: 'error', message: `extends cycle through ${found.file}`, rule: where() });
+      issues.push({
+        code: 'BAD_EXTENDS',
+        severity: 'error',
+        message: `extends cycle through ${found.file}`,
+        rule: where(),
+      });
       break;
     }
     current = readFile(found.text, found.file, issues);
@@ -585,8 +784,18 @@ export function loadMap(text: string, opts: LoadMapOptions): LoadMapResult {
   for (const part of chain) {
     for (const [k, v] of Object.entries(part.head)) {
       if (v === undefined) continue;
-      if (head[k] !== undefined && head[k] !== v && ['direction', 'standard', 'version', 'set', 'document'].includes(k)) {
-        issues.push({ code: 'MAP_SCHEMA', severity: 'error', message: `${k} '${v}' differs from the base map's '${head[k]}'`, hint: `a partner map keeps its base's ${k}; drop the line or extend another base`, rule: part.locs[k] });
+      if (
+        head[k] !== undefined &&
+        head[k] !== v &&
+        ['direction', 'standard', 'version', 'set', 'document'].includes(k)
+      ) {
+        issues.push({
+          code: 'MAP_SCHEMA',
+          severity: 'error',
+          message: `${k} '${v}' differs from the base map's '${head[k]}'`,
+          hint: `a partner map keeps its base's ${k}; drop the line or extend another base`,
+          rule: part.locs[k],
+        });
       }
       head[k] = v;
       if (part.locs[k]) headLoc[k] = part.locs[k];
@@ -597,15 +806,41 @@ export function loadMap(text: string, opts: LoadMapOptions): LoadMapResult {
   }
   const topLoc = (k: string): RuleLocation => headLoc[k] ?? { file: opts.file, line: 1, column: 1, field: k };
   const direction = head.direction ?? 'inbound';
-  if (direction !== 'inbound' && direction !== 'outbound') issues.push({ code: 'MAP_SCHEMA', severity: 'error', message: `direction '${direction}' is neither inbound nor outbound`, rule: topLoc('direction') });
+  if (direction !== 'inbound' && direction !== 'outbound')
+    issues.push({
+      code: 'MAP_SCHEMA',
+      severity: 'error',
+      message: `direction '${direction}' is neither inbound nor outbound`,
+      rule: topLoc('direction'),
+    });
   const standard = head.standard;
-  if (standard !== 'x12' && standard !== 'edifact') issues.push({ code: 'MAP_SCHEMA', severity: 'error', message: `standard must be x12 or edifact, not '${standard ?? ''}'`, rule: topLoc('standard'), hint: 'standard: x12' });
+  if (standard !== 'x12' && standard !== 'edifact')
+    issues.push({
+      code: 'MAP_SCHEMA',
+      severity: 'error',
+      message: `standard must be x12 or edifact, not '${standard ?? ''}'`,
+      rule: topLoc('standard'),
+      hint: 'standard: x12',
+    });
   for (const k of ['version', 'set', 'document'] as const) {
-    if (!head[k]) issues.push({ code: 'MAP_SCHEMA', severity: 'error', message: `${k} is missing`, rule: topLoc(k), hint: 'standard maps name standard, version, set and document; partner maps inherit them through extends' });
+    if (!head[k])
+      issues.push({
+        code: 'MAP_SCHEMA',
+        severity: 'error',
+        message: `${k} is missing`,
+        rule: topLoc(k),
+        hint: 'standard maps name standard, version, set and document; partner maps inherit them through extends',
+      });
   }
   const document = head.document as DocumentType;
   if (head.document && !(head.document in documentSchemas)) {
-    issues.push({ code: 'MAP_SCHEMA', severity: 'error', message: `unknown document '${head.document}'`, rule: topLoc('document'), hint: `documents: ${Object.keys(documentSchemas).join(', ')}` });
+    issues.push({
+      code: 'MAP_SCHEMA',
+      severity: 'error',
+      message: `unknown document '${head.document}'`,
+      rule: topLoc('document'),
+      hint: `documents: ${Object.keys(documentSchemas).join(', ')}`,
+    });
   }
   if (issues.length) return { issues };
   const map: LoadedMap = {
@@ -622,8 +857,20 @@ export function loadMap(text: string, opts: LoadMapOptions): LoadMapResult {
   };
   if (head.description) map.description = head.description;
   if (head.utcOffset) map.utcOffset = head.utcOffset;
-  if (map.direction === 'inbound' && !fields) issues.push({ code: 'MAP_SCHEMA', severity: 'error', message: 'an inbound map needs fields', rule: topLoc('fields') });
-  if (map.direction === 'outbound' && !segments) issues.push({ code: 'MAP_SCHEMA', severity: 'error', message: 'an outbound map needs segments', rule: topLoc('segments') });
+  if (map.direction === 'inbound' && !fields)
+    issues.push({
+      code: 'MAP_SCHEMA',
+      severity: 'error',
+      message: 'an inbound map needs fields',
+      rule: topLoc('fields'),
+    });
+  if (map.direction === 'outbound' && !segments)
+    issues.push({
+      code: 'MAP_SCHEMA',
+      severity: 'error',
+      message: 'an outbound map needs segments',
+      rule: topLoc('segments'),
+    });
   issues.push(...checkAgainstGuide(map));
   return issues.some((i) => i.severity === 'error') ? { issues } : { map, issues };
 }
@@ -638,45 +885,102 @@ export function checkAgainstGuide(map: LoadedMap): MapIssue[] {
   const outline = setOutline(map.standard, map.set);
   const known = (t: string): boolean => map.tables.has(t) || t in builtinTables;
   const tableIssue = (t: string, loc: RuleLocation): void => {
-    if (!known(t)) issues.push({ code: 'UNKNOWN_TABLE', severity: 'error', message: `table '${t}' is not defined`, hint: `add tables.${t} to the map (or its base), or use a built-in table: ${Object.keys(builtinTables).join(', ')}`, rule: loc });
+    if (!known(t))
+      issues.push({
+        code: 'UNKNOWN_TABLE',
+        severity: 'error',
+        message: `table '${t}' is not defined`,
+        hint: `add tables.${t} to the map (or its base), or use a built-in table: ${Object.keys(builtinTables).join(', ')}`,
+        rule: loc,
+      });
   };
   if (!outline) {
-    issues.push({ code: 'NO_GUIDE', severity: 'warning', message: `no guide outline for ${map.standard} ${map.set}; paths are not checked`, rule: { file: map.file, line: 1, column: 1, field: 'set' } });
+    issues.push({
+      code: 'NO_GUIDE',
+      severity: 'warning',
+      message: `no guide outline for ${map.standard} ${map.set}; paths are not checked`,
+      rule: { file: map.file, line: 1, column: 1, field: 'set' },
+    });
   }
   const checkRef = (ref: ElementRef, loc: RuleLocation, o: SetOutline): void => {
     if (!o.segmentTags.has(ref.tag)) {
-      issues.push({ code: 'UNKNOWN_SEGMENT', severity: 'error', message: `segment ${ref.tag} does not occur in ${map.standard.toUpperCase()} ${map.set}`, hint: `check the tag against the ${map.set} guide; segments of this set: ${[...o.segmentTags].slice(0, 40).join(' ')}`, rule: loc });
+      issues.push({
+        code: 'UNKNOWN_SEGMENT',
+        severity: 'error',
+        message: `segment ${ref.tag} does not occur in ${map.standard.toUpperCase()} ${map.set}`,
+        hint: `check the tag against the ${map.set} guide; segments of this set: ${[...o.segmentTags].slice(0, 40).join(' ')}`,
+        rule: loc,
+      });
       return;
     }
     const max = o.elementCount(ref.tag);
     if (max !== undefined && ref.element > max) {
-      issues.push({ code: 'ELEMENT_PAST_END', severity: 'error', message: `${ref.text}: ${ref.tag} has ${max} elements, position ${ref.element} is past its end`, hint: `use ${ref.tag}01 … ${ref.tag}${String(max).padStart(2, '0')}; count positions from 01 after the tag`, rule: loc });
+      issues.push({
+        code: 'ELEMENT_PAST_END',
+        severity: 'error',
+        message: `${ref.text}: ${ref.tag} has ${max} elements, position ${ref.element} is past its end`,
+        hint: `use ${ref.tag}01 … ${ref.tag}${String(max).padStart(2, '0')}; count positions from 01 after the tag`,
+        rule: loc,
+      });
     }
   };
   const checkPath = (p: Path, loc: RuleLocation, o: SetOutline): void => {
     p.steps.forEach((s, i) => {
       const last = i === p.steps.length - 1;
-      const isLoop = o.loopIds.has(s.name);
+      const headLoop = [...o.loopIds.values()].includes(s.name);
+      const isLoop = o.loopIds.has(s.name) || headLoop;
       if (/^SG\d+$/.test(s.name) && !isLoop) {
-        issues.push({ code: 'UNKNOWN_LOOP', severity: 'error', message: `${s.name} is not a segment group of ${map.set} ${map.version}`, hint: `groups of this message: ${[...o.loopIds.keys()].filter((k) => k.startsWith('SG')).join(' ')}`, rule: loc });
+        issues.push({
+          code: 'UNKNOWN_LOOP',
+          severity: 'error',
+          message: `${s.name} is not a segment group of ${map.set} ${map.version}`,
+          hint: `groups of this message: ${[...o.loopIds.keys()].filter((k) => k.startsWith('SG')).join(' ')}`,
+          rule: loc,
+        });
         return;
       }
       if (!last && !isLoop) {
-        issues.push({ code: 'UNKNOWN_LOOP', severity: 'error', message: `${s.name} is not a loop of ${map.set}`, hint: `loops of this set: ${[...new Set(o.loopIds.keys())].join(' ')}`, rule: loc });
+        issues.push({
+          code: 'UNKNOWN_LOOP',
+          severity: 'error',
+          message: `${s.name} is not a loop of ${map.set}`,
+          hint: `loops of this set: ${[...new Set(o.loopIds.keys())].join(' ')}`,
+          rule: loc,
+        });
         return;
       }
       if (!isLoop && !o.segmentTags.has(s.name)) {
-        issues.push({ code: 'UNKNOWN_SEGMENT', severity: 'error', message: `segment ${s.name} does not occur in ${map.standard.toUpperCase()} ${map.set}`, hint: 'check the tag against the guide', rule: loc });
+        issues.push({
+          code: 'UNKNOWN_SEGMENT',
+          severity: 'error',
+          message: `segment ${s.name} does not occur in ${map.standard.toUpperCase()} ${map.set}`,
+          hint: 'check the tag against the guide',
+          rule: loc,
+        });
         return;
       }
-      const head = isLoop ? o.loopIds.get(s.name)! : s.name;
+      const head = o.loopIds.get(s.name) ?? s.name;
       for (const q of s.qualifiers) {
         if (q.kind !== 'element') continue;
-        if (q.ref.tag !== head) issues.push({ code: 'BAD_PATH', severity: 'error', message: `qualifier ${q.ref.text} does not belong to ${head}`, hint: `qualify with an element of ${head}, e.g. [${head}01=…]`, rule: loc });
+        if (q.ref.tag !== head)
+          issues.push({
+            code: 'BAD_PATH',
+            severity: 'error',
+            message: `qualifier ${q.ref.text} does not belong to ${head}`,
+            hint: `qualify with an element of ${head}, e.g. [${head}01=…]`,
+            rule: loc,
+          });
         else checkRef(q.ref, loc, o);
       }
       if (last && p.element) {
-        if (p.element.tag !== head) issues.push({ code: 'BAD_PATH', severity: 'error', message: `element ${p.element.text} does not belong to ${s.name} (its first segment is ${head})`, hint: `read ${head}nn, or step into the segment: ${s.name}/${p.element.tag}.${p.element.text}`, rule: loc });
+        if (p.element.tag !== head)
+          issues.push({
+            code: 'BAD_PATH',
+            severity: 'error',
+            message: `element ${p.element.text} does not belong to ${s.name} (its first segment is ${head})`,
+            hint: `read ${head}nn, or step into the segment: ${s.name}/${p.element.tag}.${p.element.text}`,
+            rule: loc,
+          });
         else checkRef(p.element, loc, o);
       }
     });
@@ -697,8 +1001,20 @@ export function checkAgainstGuide(map: LoadedMap): MapIssue[] {
     if (rule.pairs && outline) checkRef(rule.pairs.start, rule.loc, outline);
     checkCondition(rule.when, outline);
     if (rule.table) tableIssue(rule.table, rule.loc);
-    if (rule.type === 'money' && rule.implied === undefined && rule.path === undefined && rule.expr === undefined && rule.const === undefined && rule.pairs === undefined) {
-      issues.push({ code: 'MAP_SCHEMA', severity: 'error', message: 'a money rule needs a path, expr or const', rule: rule.loc });
+    if (
+      rule.type === 'money' &&
+      rule.implied === undefined &&
+      rule.path === undefined &&
+      rule.expr === undefined &&
+      rule.const === undefined &&
+      rule.pairs === undefined
+    ) {
+      issues.push({
+        code: 'MAP_SCHEMA',
+        severity: 'error',
+        message: 'a money rule needs a path, expr or const',
+        rule: rule.loc,
+      });
     }
   };
   if (map.direction === 'inbound') walk(map.fields);
@@ -708,7 +1024,13 @@ export function checkAgainstGuide(map: LoadedMap): MapIssue[] {
       if (item.kind === 'each') walkOut(item.items);
       else {
         if (outline && !outline.segmentTags.has(item.tag)) {
-          issues.push({ code: 'UNKNOWN_SEGMENT', severity: 'error', message: `segment ${item.tag} does not occur in ${map.standard.toUpperCase()} ${map.set}`, hint: 'check the tag against the guide', rule: item.loc });
+          issues.push({
+            code: 'UNKNOWN_SEGMENT',
+            severity: 'error',
+            message: `segment ${item.tag} does not occur in ${map.standard.toUpperCase()} ${map.set}`,
+            hint: 'check the tag against the guide',
+            rule: item.loc,
+          });
         }
         for (const el of item.elements) {
           if (outline) checkRef(el.ref, el.loc, outline);

@@ -72,13 +72,22 @@ function parseQualifier(body: string, offset: number): Qualifier | PathError {
   const m = /^([A-Z0-9#-]+)\s*(!=|=)\s*(.+)$/.exec(body);
   if (m) {
     const ref = parseElementRef(m[1]!);
-    if (!ref) return { message: `'${m[1]}' is not an element reference`, offset, hint: 'write the element with its segment tag, e.g. N101=BY' };
+    if (!ref)
+      return {
+        message: `'${m[1]}' is not an element reference`,
+        offset,
+        hint: 'write the element with its segment tag, e.g. N101=BY',
+      };
     return { kind: 'element', ref, op: m[2] === '=' ? '=' : '!=', values: m[3]!.split('|').map((v) => v.trim()) };
   }
   const present = parseElementRef(body.trim());
   if (present) return { kind: 'element', ref: present, op: 'present', values: [] };
   if (/^[A-Z0-9]{1,2}(\|[A-Z0-9]{1,2})*$/.test(body.trim())) return { kind: 'level', levels: body.trim().split('|') };
-  return { message: `'[${body}]' is not a qualifier`, offset, hint: 'use [N101=BY], [N101=BY|ST], [REF02] or an HL level like [O]' };
+  return {
+    message: `'[${body}]' is not a qualifier`,
+    offset,
+    hint: 'use [N101=BY], [N101=BY|ST], [REF02] or an HL level like [O]',
+  };
 }
 
 /** Parses a path; an error names the offset in `text` and how to write it instead. */
@@ -90,9 +99,20 @@ export function parsePath(text: string): Path | PathError {
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!.trim();
     const last = i === parts.length - 1;
+    const shorthand = last ? parseElementRef(part) : undefined;
+    if (shorthand) {
+      // `BEG03` is `BEG.BEG03`.
+      steps.push({ name: shorthand.tag, qualifiers: [] });
+      element = shorthand;
+      break;
+    }
     const m = /^([A-Z][A-Z0-9]*)((?:\[[^\]]*\])*)(?:\.([A-Z0-9#-]+))?$/.exec(part);
     if (!m) {
-      return { message: `'${part}' is not a path step`, offset, hint: 'steps look like N1, N1[N101=BY], PO1, HL[O], SG2; the element comes last, e.g. N1[N101=BY].N104' };
+      return {
+        message: `'${part}' is not a path step`,
+        offset,
+        hint: 'steps look like N1, N1[N101=BY], PO1, HL[O], SG2; the element comes last, e.g. N1[N101=BY].N104',
+      };
     }
     const [, name, quals, elem] = m as unknown as [string, string, string, string | undefined];
     const qualifiers: Qualifier[] = [];
@@ -102,20 +122,35 @@ export function parsePath(text: string): Path | PathError {
       qualifiers.push(parsed);
     }
     if (elem !== undefined) {
-      if (!last) return { message: `an element (.${elem}) may only end a path`, offset, hint: 'put the element after the last step' };
+      if (!last)
+        return {
+          message: `an element (.${elem}) may only end a path`,
+          offset,
+          hint: 'put the element after the last step',
+        };
       const ref = parseElementRef(elem);
-      if (!ref) return { message: `'${elem}' is not an element reference`, offset: offset + name.length + quals.length + 1, hint: 'elements are the segment tag plus a two-digit position: N104, PO102, NAD02-1, REF02#2' };
+      if (!ref)
+        return {
+          message: `'${elem}' is not an element reference`,
+          offset: offset + name.length + quals.length + 1,
+          hint: 'elements are the segment tag plus a two-digit position: N104, PO102, NAD02-1, REF02#2',
+        };
       if (ref.tag !== name && !/^SG\d+$/.test(name)) {
-        return { message: `element ${elem} does not belong to segment ${name}`, offset, hint: `write ${name}[…].${name}${elem.slice(ref.tag.length)}` };
+        return {
+          message: `element ${elem} does not belong to segment ${name}`,
+          offset,
+          hint: `write ${name}[…].${name}${elem.slice(ref.tag.length)}`,
+        };
       }
       steps.push({ name, qualifiers });
       element = ref;
-    } else if (last && quals === '' && parseElementRef(name)) {
-      // Shorthand: `BEG03` is `BEG.BEG03`.
-      element = parseElementRef(name)!;
-      steps.push({ name: element.tag, qualifiers: [] });
     } else {
-      if (!NAME.test(name)) return { message: `'${name}' is not a segment tag or loop name`, offset, hint: 'segment tags are 2–3 letters/digits (N1, PO1, NAD); groups are SGn' };
+      if (!NAME.test(name))
+        return {
+          message: `'${name}' is not a segment tag or loop name`,
+          offset,
+          hint: 'segment tags are 2–3 letters/digits (N1, PO1, NAD); groups are SGn',
+        };
       steps.push({ name, qualifiers });
     }
     offset += parts[i]!.length + 1;
@@ -139,7 +174,11 @@ export function readElement(segment: Segment, ref: ElementRef): string {
 /** All repetitions of element `ref` (component applied), for repeated elements. */
 export function readRepetitions(segment: Segment, ref: ElementRef): string[] {
   return repetitionsOf(segment.elements[ref.element - 1]).map((rep) =>
-    typeof rep === 'string' ? ((ref.component ?? 1) === 1 ? rep : '') : (rep.components[(ref.component ?? 1) - 1] ?? ''),
+    typeof rep === 'string'
+      ? (ref.component ?? 1) === 1
+        ? rep
+        : ''
+      : (rep.components[(ref.component ?? 1) - 1] ?? ''),
   );
 }
 
@@ -177,7 +216,11 @@ function passes(segment: Segment, qualifiers: Qualifier[], node?: LoopNode): boo
 
 /** Wraps one segment as a scope. */
 function segmentScope(segment: Segment, position: number, tree: SetTree): Scope {
-  return { node: { kind: 'loop', id: segment.tag, children: [{ kind: 'segment', segment, position }] }, tree, position };
+  return {
+    node: { kind: 'loop', id: segment.tag, children: [{ kind: 'segment', segment, position }] },
+    tree,
+    position,
+  };
 }
 
 /**
@@ -188,10 +231,15 @@ function segmentScope(segment: Segment, position: number, tree: SetTree): Scope 
 export function selectStep(scope: Scope, step: Step): Scope[] {
   const out: Scope[] = [];
   if (step.name === 'HL' && step.qualifiers.some((q) => q.kind === 'level')) {
-    const candidates = scope.node.hierarchy ? scope.node.hierarchy.children : scope.node === scope.tree.root ? scope.tree.hierarchyRoots : [];
+    const candidates = scope.node.hierarchy
+      ? scope.node.hierarchy.children
+      : scope.node === scope.tree.root
+        ? scope.tree.hierarchyRoots
+        : [];
     for (const l of candidates) {
       const head = headOf(l);
-      if (head && passes(head.segment, step.qualifiers, l)) out.push({ node: l, tree: scope.tree, position: head.position });
+      if (head && passes(head.segment, step.qualifiers, l))
+        out.push({ node: l, tree: scope.tree, position: head.position });
     }
     return out;
   }

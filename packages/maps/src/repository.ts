@@ -20,11 +20,20 @@ export interface PartnerIds {
 /** Reads the ids of a partner profile (`id`, `x12`, `edifact`); undefined when the text has none. */
 export function partnerIdsFromProfile(text: string): PartnerIds | undefined {
   try {
-    const doc = parseYaml(text) as { id?: unknown; x12?: { qualifier?: unknown; id?: unknown }; edifact?: { qualifier?: unknown; id?: unknown } } | null;
+    const doc = parseYaml(text) as {
+      id?: unknown;
+      x12?: { qualifier?: unknown; id?: unknown };
+      edifact?: { qualifier?: unknown; id?: unknown };
+    } | null;
     if (!doc || typeof doc.id !== 'string') return undefined;
     const out: PartnerIds = { id: doc.id };
-    if (doc.x12 && typeof doc.x12.id === 'string') out.x12 = { id: doc.x12.id, ...(typeof doc.x12.qualifier === 'string' ? { qualifier: doc.x12.qualifier } : {}) };
-    if (doc.edifact && typeof doc.edifact.id === 'string') out.edifact = { id: doc.edifact.id, ...(typeof doc.edifact.qualifier === 'string' ? { qualifier: doc.edifact.qualifier } : {}) };
+    if (doc.x12 && typeof doc.x12.id === 'string')
+      out.x12 = { id: doc.x12.id, ...(typeof doc.x12.qualifier === 'string' ? { qualifier: doc.x12.qualifier } : {}) };
+    if (doc.edifact && typeof doc.edifact.id === 'string')
+      out.edifact = {
+        id: doc.edifact.id,
+        ...(typeof doc.edifact.qualifier === 'string' ? { qualifier: doc.edifact.qualifier } : {}),
+      };
     return out;
   } catch {
     return undefined;
@@ -85,7 +94,11 @@ export class MapRepository {
    */
   select(query: Parameters<MapSelector>[0] & { direction?: 'inbound' | 'outbound' }): LoadedMap | undefined {
     const direction = query.direction ?? 'inbound';
-    const fits = (m: LoadedMap): boolean => m.direction === direction && m.standard === query.standard && m.set === query.setId && sameVersion(query.standard, m.version, query.version);
+    const fits = (m: LoadedMap): boolean =>
+      m.direction === direction &&
+      m.standard === query.standard &&
+      m.set === query.setId &&
+      sameVersion(query.standard, m.version, query.version);
     let standard: LoadedMap | undefined;
     for (const [file, m] of this.maps) {
       if (!fits(m)) continue;

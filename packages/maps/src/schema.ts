@@ -66,7 +66,18 @@ export const Address = z.object({
 });
 
 /** A party role in our vocabulary (partner codes — N101, NAD 3035 — map to these). */
-export const PartyRole = z.enum(['buyer', 'seller', 'supplier', 'shipTo', 'shipFrom', 'billTo', 'remitTo', 'consignee', 'carrier', 'other']);
+export const PartyRole = z.enum([
+  'buyer',
+  'seller',
+  'supplier',
+  'shipTo',
+  'shipFrom',
+  'billTo',
+  'remitTo',
+  'consignee',
+  'carrier',
+  'other',
+]);
 
 /** A party named in a document. */
 export const Party = z.object({
@@ -157,7 +168,10 @@ export const ShipmentItem = z.object({
 
 /** A pack (856 HL-P / DESADV CPS+PAC) identified by its SSCC (GS1, 18 digits). */
 export const ShipmentPack = z.object({
-  sscc: z.string().regex(/^\d{18}$/, 'SSCC: 18 digits').optional(),
+  sscc: z
+    .string()
+    .regex(/^\d{18}$/, 'SSCC: 18 digits')
+    .optional(),
   items: z.array(ShipmentItem),
 });
 
@@ -251,7 +265,10 @@ export type InternalDocument = Order | OrderAcknowledgment | Shipment | Invoice 
 export function documentJsonSchemas(): Record<DocumentType, unknown> {
   const out = {} as Record<DocumentType, unknown>;
   for (const [name, schema] of Object.entries(documentSchemas) as [DocumentType, z.ZodType][]) {
-    out[name] = { $id: `https://edigate.dev/schema/${name}.json`, ...z.toJSONSchema(schema, { target: 'draft-2020-12' }) };
+    out[name] = {
+      $id: `https://edigate.dev/schema/${name}.json`,
+      ...z.toJSONSchema(schema, { target: 'draft-2020-12' }),
+    };
   }
   return out;
 }

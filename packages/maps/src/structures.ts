@@ -5,7 +5,9 @@
  * loop that does not exist) and to arrange a set into loops when the syntax
  * core gave no tree (`set.tree` absent). Written by hand from the X12 004010
  * and UN/EDIFACT D96A set tables because the engine needs only this outline,
- * not the full element dictionary.
+ * not the full element dictionary. The outlines and sizes follow the
+ * syntax core's guide files (packages/edi/guides, X12 004010 and D96A), so
+ * loop ids agree with the trees it builds.
  *
  * Notation: segment tags in order; `ID(…)` is a loop whose first listed
  * segment is its head (X12 loop ids are the head's tag; EDIFACT groups are
@@ -35,46 +37,134 @@ export interface SetOutline {
 }
 
 const x12Sizes: Record<string, number> = {
-  ST: 3, SE: 2, BEG: 12, CUR: 21, REF: 4, PER: 9, TAX: 12, FOB: 9, CTP: 11, SAC: 16, ITD: 15, DTM: 6, TD1: 10, TD5: 15,
-  TD3: 9, TD4: 5, MAN: 6, N9: 7, MSG: 3, N1: 6, N2: 2, N3: 2, N4: 6, PO1: 25, PID: 9, MEA: 10, PO4: 18, CTT: 7, AMT: 3,
-  BSN: 7, HL: 4, PRF: 6, LIN: 31, SN1: 8, PKG: 9, BIG: 10, IT1: 25, TDS: 4, TXI: 10, ISS: 6, CAD: 10, BIA: 6, QTY: 4,
-  SLN: 28, BAK: 10, ACK: 29, LM: 2, LQ: 2, SDQ: 23, DTP: 3, SCH: 12, CN1: 6, PWK: 9, PCT: 5, NTE: 2,
+  ACK: 29,
+  AMT: 3,
+  BAK: 9,
+  BEG: 12,
+  BIA: 5,
+  BIG: 10,
+  BSN: 7,
+  CAD: 9,
+  CSH: 9,
+  CTP: 11,
+  CTT: 7,
+  CUR: 21,
+  DTM: 6,
+  FOB: 9,
+  HL: 4,
+  ISS: 8,
+  IT1: 25,
+  ITD: 15,
+  LDT: 4,
+  LIN: 31,
+  MAN: 6,
+  MEA: 10,
+  MSG: 3,
+  N1: 6,
+  N2: 2,
+  N3: 2,
+  N4: 6,
+  N9: 7,
+  NTE: 2,
+  PER: 9,
+  PID: 9,
+  PKG: 6,
+  PO1: 25,
+  PO4: 18,
+  PRF: 7,
+  QTY: 4,
+  REF: 4,
+  SAC: 16,
+  SCH: 12,
+  SE: 2,
+  SN1: 8,
+  ST: 2,
+  TC2: 2,
+  TD1: 10,
+  TD3: 8,
+  TD4: 5,
+  TD5: 14,
+  TDS: 4,
+  TXI: 10,
 };
 const edifactSizes: Record<string, number> = {
-  UNH: 5, UNT: 2, BGM: 4, DTM: 1, PAI: 1, ALI: 7, FTX: 5, RFF: 1, NAD: 9, LOC: 5, FII: 3, CTA: 2, COM: 1, TAX: 7,
-  MOA: 1, CUX: 4, PAT: 4, PCD: 2, TDT: 8, TOD: 3, LIN: 6, PIA: 5, IMD: 3, MEA: 4, QTY: 1, PRI: 2, ALC: 5, UNS: 1,
-  CNT: 1, CPS: 3, PAC: 4, GIN: 5, INV: 7, GIS: 1, PCI: 4, SCC: 4, DOC: 5, EQD: 6, SEL: 4, HAN: 2, GIR: 6, RNG: 2,
-  APR: 3, DLM: 4, PGI: 2, RCS: 4, MTD: 0,
+  AJT: 2,
+  ALC: 5,
+  ALI: 7,
+  APR: 3,
+  BGM: 4,
+  CAV: 1,
+  CCI: 4,
+  CNT: 1,
+  COM: 1,
+  CPS: 3,
+  CTA: 2,
+  CUX: 4,
+  DGS: 13,
+  DLM: 4,
+  DOC: 5,
+  DTM: 1,
+  EQA: 2,
+  EQD: 6,
+  FII: 4,
+  FTX: 5,
+  GIN: 6,
+  GIR: 6,
+  HAN: 2,
+  IMD: 4,
+  INP: 4,
+  INV: 5,
+  LIN: 6,
+  LOC: 5,
+  MEA: 4,
+  MOA: 1,
+  NAD: 9,
+  PAC: 5,
+  PAI: 1,
+  PAT: 3,
+  PCD: 1,
+  PCI: 4,
+  PIA: 6,
+  PRI: 2,
+  QTY: 1,
+  QVR: 3,
+  RCS: 3,
+  RFF: 1,
+  RNG: 2,
+  RTE: 1,
+  SCC: 3,
+  SEL: 3,
+  SGP: 2,
+  STG: 3,
+  TAX: 7,
+  TDT: 9,
+  TOD: 3,
+  UNH: 4,
+  UNS: 1,
+  UNT: 2,
 };
 
 const outlines: Record<string, string> = {
-  'x12/850': `ST BEG CUR REF PER TAX FOB CTP SAC ITD DTM PID MEA PWK PKG TD1 TD5 TD3 TD4 MAN TXI
-    N9(N9 DTM MSG) N1(N1 N2 N3 N4 REF PER FOB TD1 TD5 TD3 TD4 PKG)
-    PO1(PO1 LIN CUR CN1 CTP MEA PWK PO4 REF PER ITD TAX FOB SDQ DTM TD1 TD5 TD3 TD4 PCT MAN MSG TXI PID(PID MEA) SAC(SAC CUR) SCH(SCH TD1 TD5 TD3 TD4 REF) N9(N9 DTM MSG) N1(N1 N2 N3 N4 QTY REF PER DTM FOB SCH TD1 TD5 TD3 TD4 PKG) SLN(SLN MSG PID PO4 TAX N9 SAC QTY N1 N2 N3 N4 REF PER))
-    CTT(CTT AMT) SE`,
-  'x12/855': `ST BAK CUR REF PER TAX FOB CTP SAC ITD DTM PID MEA PWK PKG TD1 TD5 TD3 TD4 MAN TXI N9(N9 DTM MSG) N1(N1 N2 N3 N4 REF PER FOB)
-    PO1(PO1 LIN CUR PO3 CTP MEA PID PWK PO4 REF PER SAC ITD TAX FOB SDQ DTM TD1 TD5 TD3 TD4 MAN MSG ACK(ACK DTM SCH) SLN(SLN MSG PID) N9(N9 DTM MSG) N1(N1 N2 N3 N4 REF PER))
-    CTT(CTT AMT) SE`,
-  'x12/856': `ST BSN DTM HL(HL LIN SN1 SLN PRF PO4 PID MEA PWK PKG TD1 TD5 TD3 TD4 REF PER MAN DTM FOB N1(N1 N2 N3 N4 REF PER FOB) CUR ITD TXI) CTT SE`,
-  'x12/810': `ST BIG NTE CUR REF PER ITD DTM FOB PID MEA PWK PKG TD1 TD5 TD3 TD4 N1(N1 N2 N3 N4 REF PER FOB)
-    IT1(IT1 CRC QTY CUR IT3 TXI CTP PO4 ITD REF PER SDQ DTM CAD SR PID(PID MEA) SAC(SAC TXI) SLN(SLN DTM REF PID SAC TC2 TXI) N1(N1 N2 N3 N4 REF PER DMG))
-    TDS TXI CAD AMT SAC(SAC TXI) ISS CTT SE`,
-  'x12/846': `ST BIA CUR REF PER MEA PSD DTM PWK PKG TD1 TD5 TD3 TD4 MAN N1(N1 N2 N3 N4 REF PER)
-    LIN(LIN SI PID DTM REF PER MEA PSD PKG PO4 QTY(QTY SCH DTM REF) N1(N1 N2 N3 N4 REF PER) SLN(SLN PID)) CTT SE`,
-  'edifact/ORDERS': `UNH BGM DTM PAI ALI IMD FTX SG1(RFF DTM) SG2(NAD LOC FII SG3(RFF DTM) SG4(DOC DTM) SG5(CTA COM)) SG6(TAX MOA LOC) SG7(CUX PCD DTM) SG8(PAT DTM PCD MOA)
-    SG10(TDT SG11(LOC DTM)) SG12(TOD LOC) SG13(PAC MEA SG14(PCI RFF DTM GIN)) SG16(ALC ALI DTM SG17(QTY RNG) SG18(PCD RNG) SG19(MOA RNG))
-    SG25(LIN PIA IMD MEA QTY PCD ALI DTM MOA GIN QVR FTX SG26(PAT DTM PCD MOA) SG28(PRI CUX DTM) SG29(RFF DTM) SG30(PAC MEA QTY) SG33(LOC QTY DTM) SG34(TAX MOA LOC) SG35(NAD LOC SG36(RFF DTM) SG38(CTA COM)) SG39(ALC ALI DTM SG41(PCD RNG) SG42(MOA RNG)) SG45(TDT) SG47(TOD LOC) SG51(SCC FTX RFF SG52(QTY DTM)))
-    UNS MOA CNT SG55(ALC ALI MOA) UNT`,
-  'edifact/ORDRSP': `UNH BGM DTM PAI ALI IMD FTX SG1(RFF DTM) SG3(NAD LOC FII SG4(RFF DTM) SG6(CTA COM)) SG7(TAX MOA LOC) SG8(CUX PCD DTM) SG9(PAT DTM PCD MOA) SG10(TDT SG11(LOC DTM))
-    SG26(LIN PIA IMD MEA QTY PCD ALI DTM MOA GIN QVR FTX SG30(PRI CUX DTM) SG31(RFF DTM) SG36(NAD LOC SG37(RFF DTM)) SG52(SCC FTX RFF SG53(QTY DTM)))
-    UNS MOA CNT UNT`,
-  'edifact/DESADV': `UNH BGM DTM ALI MEA MOA SG1(RFF DTM) SG2(NAD LOC SG3(RFF DTM) SG4(CTA COM)) SG5(TOD LOC FTX) SG6(TDT SG7(LOC DTM)) SG8(EQD MEA SEL)
-    SG10(CPS FTX SG11(PAC MEA QTY SG12(HAN) SG13(PCI RFF DTM GIR GIN)) SG15(LIN PIA IMD MEA QTY ALI GIN GIR DLM DTM FTX MOA SG16(RFF DTM) SG17(DGS QTY FTX) SG20(QVR DTM))) CNT UNT`,
-  'edifact/INVOIC': `UNH BGM DTM PAI FTX SG1(RFF DTM) SG2(NAD LOC FII SG3(RFF DTM) SG5(CTA COM)) SG6(TAX MOA LOC) SG7(CUX DTM) SG8(PAT DTM PCD MOA) SG12(TOD LOC)
-    SG25(LIN PIA IMD MEA QTY PCD ALI DTM GIN GIR QVR EDT FTX SG26(MOA CUX) SG28(PRI CUX APR RNG DTM) SG29(RFF DTM) SG30(PAC MEA) SG33(TAX MOA LOC) SG34(NAD LOC) SG38(ALC ALI DTM SG40(PCD DTM) SG41(MOA CUX DTM)))
-    UNS CNT SG48(MOA RFF DTM) SG50(TAX MOA) SG51(ALC ALI MOA) UNT`,
-  'edifact/INVRPT': `UNH BGM DTM FTX SG1(RFF DTM) SG2(NAD LOC SG3(RFF DTM) SG4(CTA COM)) SG5(CUX DTM)
-    SG9(LIN PIA IMD MEA QTY DTM PRI SG10(RFF DTM) SG11(LOC QTY DTM SG12(QTY DTM))) UNT`,
+  'x12/850':
+    'ST BEG CUR REF PER TXI FOB CTP CSH TC2 SAC(SAC CUR) ITD DTM LDT LIN PID MEA PKG TD1 TD5 TD3 TD4 MAN N9(N9 DTM MSG) N1(N1 N2 N3 N4 REF PER FOB TD1 TD5 TD3 TD4 PKG) PO1(PO1 LIN CUR CTP MEA PID(PID MEA) PO4 REF PER SAC(SAC CUR) CSH ITD TXI FOB DTM LDT TC2 TD1 TD5 TD3 TD4 MAN MSG QTY SCH(SCH TD1 TD5 TD3 TD4 REF) PKG N9(N9 DTM MSG) N1(N1 N2 N3 N4 REF PER DTM FOB SCH TD1 TD5 TD3 TD4 PKG)) CTT(CTT AMT) SE',
+  'x12/855':
+    'ST BAK CUR REF PER TXI FOB CTP CSH TC2 SAC(SAC CUR) ITD DTM LDT LIN PID MEA PKG TD1 TD5 TD3 TD4 MAN N9(N9 DTM MSG) N1(N1 N2 N3 N4 REF PER FOB TD1 TD5 TD3 TD4 PKG) PO1(PO1 LIN CUR CTP MEA PID(PID MEA) PO4 REF PER SAC(SAC CUR) CSH ITD TXI FOB DTM LDT TC2 TD1 TD5 TD3 TD4 MAN MSG QTY ACK(ACK DTM) SCH(SCH TD1 TD5 TD3 TD4 REF) PKG N9(N9 DTM MSG) N1(N1 N2 N3 N4 REF PER DTM FOB SCH TD1 TD5 TD3 TD4 PKG)) CTT(CTT AMT) SE',
+  'x12/856':
+    'ST BSN DTM HL(HL LIN SN1 PRF PO4 PID MEA PKG TD1 TD5 TD3 TD4 REF PER MAN DTM FOB N1(N1 N2 N3 N4 REF PER FOB) CUR SAC(SAC CUR)) CTT SE',
+  'x12/810':
+    'ST BIG NTE CUR REF PER N1(N1 N2 N3 N4 REF PER FOB) ITD DTM FOB PID MEA PKG N9(N9 DTM MSG) IT1(IT1 QTY CUR TXI CTP MEA PID(PID MEA) PKG PO4 ITD REF PER DTM CAD SAC(SAC TXI) N1(N1 N2 N3 N4 REF PER)) TDS TXI CAD AMT SAC(SAC TXI) ISS(ISS PID) CTT SE',
+  'x12/846':
+    'ST BIA CUR REF PER MEA DTM N1(N1 N2 N3 N4 REF PER) LIN(LIN PID DTM MEA PKG CTP REF LDT QTY(QTY SCH) N1(N1 N2 N3 N4 REF PER)) CTT(CTT AMT) SE',
+  'edifact/ORDERS':
+    'UNH BGM DTM PAI ALI IMD FTX SG1(RFF DTM) SG2(NAD LOC FII SG3(RFF DTM) SG4(DOC DTM) SG5(CTA COM)) SG6(TAX MOA LOC) SG7(CUX PCD DTM) SG8(PAT DTM PCD MOA) SG9(TDT SG10(LOC DTM)) SG11(TOD LOC) SG12(PAC MEA SG13(PCI RFF DTM GIN)) SG14(EQD HAN MEA FTX) SG15(SCC FTX RFF SG16(QTY DTM)) SG17(APR DTM RNG) SG18(ALC ALI DTM SG19(QTY RNG) SG20(PCD RNG) SG21(MOA RNG) SG22(RTE RNG) SG23(TAX MOA)) SG24(RCS RFF DTM FTX) SG25(LIN PIA IMD MEA QTY PCD ALI DTM MOA GIN GIR QVR DOC PAI FTX SG26(CCI CAV MEA) SG27(PAT DTM PCD MOA) SG28(PRI CUX APR RNG DTM) SG29(RFF DTM) SG30(PAC MEA QTY DTM SG31(RFF DTM) SG32(PCI RFF DTM GIN)) SG33(LOC QTY DTM) SG34(TAX MOA LOC) SG35(NAD LOC SG36(RFF DTM) SG37(DOC DTM) SG38(CTA COM)) SG39(ALC ALI DTM SG40(QTY RNG) SG41(PCD RNG) SG42(MOA RNG) SG43(RTE RNG) SG44(TAX MOA)) SG45(TDT SG46(LOC DTM)) SG47(TOD LOC) SG48(EQD HAN MEA FTX) SG49(SCC FTX RFF SG50(QTY DTM)) SG51(RCS RFF DTM FTX) SG52(STG SG53(QTY MOA))) UNS MOA CNT SG54(ALC ALI MOA) UNT',
+  'edifact/ORDRSP':
+    'UNH BGM DTM PAI ALI IMD FTX SG1(RFF DTM) SG2(NAD LOC FII SG3(RFF DTM) SG4(DOC DTM) SG5(CTA COM)) SG6(TAX MOA LOC) SG7(CUX PCD DTM) SG8(PAT DTM PCD MOA) SG9(TDT SG10(LOC DTM)) SG11(TOD LOC) SG12(PAC MEA SG13(PCI RFF DTM GIN)) SG14(EQD HAN MEA FTX) SG15(SCC FTX RFF SG16(QTY DTM)) SG17(APR DTM RNG) SG18(ALC ALI DTM SG19(QTY RNG) SG20(PCD RNG) SG21(MOA RNG) SG22(RTE RNG) SG23(TAX MOA)) SG24(RCS RFF DTM FTX) SG25(LIN PIA IMD MEA QTY PCD ALI DTM MOA GIN GIR QVR DOC PAI FTX SG26(CCI CAV MEA) SG27(PAT DTM PCD MOA) SG28(PRI CUX APR RNG DTM) SG29(RFF DTM) SG30(PAC MEA QTY DTM SG31(RFF DTM) SG32(PCI RFF DTM GIN)) SG33(LOC QTY DTM) SG34(TAX MOA LOC) SG35(NAD LOC SG36(RFF DTM) SG37(DOC DTM) SG38(CTA COM)) SG39(ALC ALI DTM SG40(QTY RNG) SG41(PCD RNG) SG42(MOA RNG) SG43(RTE RNG) SG44(TAX MOA)) SG45(TDT SG46(LOC DTM)) SG47(TOD LOC) SG48(EQD HAN MEA FTX) SG49(SCC FTX RFF SG50(QTY DTM)) SG51(RCS RFF DTM FTX) SG52(STG SG53(QTY MOA))) UNS MOA CNT SG54(ALC ALI MOA) UNT',
+  'edifact/DESADV':
+    'UNH BGM DTM ALI MEA MOA SG1(RFF DTM) SG2(NAD LOC SG3(RFF DTM) SG4(CTA COM)) SG5(TOD LOC FTX) SG6(TDT PCD SG7(LOC DTM)) SG8(EQD MEA SEL EQA SG9(HAN FTX)) SG10(CPS FTX SG11(PAC MEA QTY SG12(HAN FTX) SG13(PCI RFF DTM GIR SG14(GIN DLM))) SG15(LIN PIA IMD MEA QTY ALI GIN GIR DLM DTM FTX MOA SG16(RFF DTM) SG17(DGS QTY FTX) SG18(LOC NAD DTM QTY) SG19(SGP QTY) SG20(PCI DTM MEA QTY SG21(GIN DLM) SG22(HAN FTX GIN)) SG23(QVR DTM))) CNT UNT',
+  'edifact/INVOIC':
+    'UNH BGM DTM PAI ALI IMD FTX SG1(RFF DTM) SG2(NAD LOC FII SG3(RFF DTM) SG4(DOC DTM) SG5(CTA COM)) SG6(TAX MOA LOC) SG7(CUX DTM) SG8(PAT DTM PCD MOA PAI FII) SG9(TDT SG10(LOC DTM) SG11(RFF DTM)) SG12(TOD LOC) SG13(PAC MEA SG14(PCI RFF DTM GIN)) SG15(ALC ALI SG16(RFF DTM) SG17(QTY RNG) SG18(PCD RNG) SG19(MOA RNG) SG20(RTE RNG) SG21(TAX MOA)) SG22(RCS RFF DTM FTX) SG23(AJT FTX) SG24(INP FTX) SG25(LIN PIA IMD MEA QTY PCD ALI DTM GIN GIR QVR EQD FTX SG26(MOA CUX) SG27(PAT DTM PCD MOA) SG28(PRI APR RNG DTM) SG29(RFF DTM) SG30(PAC MEA SG31(PCI RFF DTM GIN)) SG32(LOC QTY DTM) SG33(TAX MOA LOC) SG34(NAD LOC SG35(RFF DTM) SG36(DOC DTM) SG37(CTA COM)) SG38(ALC ALI DTM SG39(QTY RNG) SG40(PCD RNG) SG41(MOA RNG) SG42(RTE RNG) SG43(TAX MOA)) SG44(TDT SG45(LOC DTM)) SG46(TOD LOC) SG47(RCS RFF DTM FTX)) UNS CNT SG48(MOA SG49(RFF DTM)) SG50(TAX MOA) SG51(ALC ALI MOA) UNT',
+  'edifact/INVRPT':
+    'UNH BGM DTM SG1(RFF DTM) SG2(NAD LOC SG3(RFF DTM) SG4(CTA COM)) SG5(CUX DTM) SG9(LIN PIA IMD NAD MEA ALI LOC DTM FTX SG10(RFF DTM) SG11(INV QTY GIN LOC DTM SG12(NAD LOC) SG13(PRI CUX DTM) SG14(RFF DTM))) UNT',
 };
 
 function parseOutline(text: string): LoopOutline {
@@ -95,13 +185,7 @@ function parseOutline(text: string): LoopOutline {
     }
     return loop;
   };
-  const root = readLoop('');
-  // A loop's head is its first segment; the loop's own id names X12 loops by that tag.
-  const fix = (l: LoopOutline): void => {
-    for (const c of l.loops) fix(c);
-  };
-  fix(root);
-  return root;
+  return readLoop('');
 }
 
 const cache = new Map<string, SetOutline | null>();
@@ -146,7 +230,10 @@ interface Open {
  * a sibling when it is the current loop's head again; otherwise closes the
  * loop and is tried one level up. HL loops are nested by HL01/HL02.
  */
-export function arrangeByOutline(segments: readonly Segment[], outline: SetOutline): { root: LoopNode; hierarchyRoots: LoopNode[] } {
+export function arrangeByOutline(
+  segments: readonly Segment[],
+  outline: SetOutline,
+): { root: LoopNode; hierarchyRoots: LoopNode[] } {
   const root = { kind: 'loop' as const, id: outline.root.id, children: [] as TreeNode[] };
   const stack: Open[] = [{ outline: outline.root, node: root }];
   segments.forEach((segment, index) => {
@@ -155,7 +242,11 @@ export function arrangeByOutline(segments: readonly Segment[], outline: SetOutli
       const top = stack[stack.length - 1]!;
       const child = top.outline.loops.find((l) => l.head === segment.tag);
       if (child && !(stack.length > 1 && top.outline.head === segment.tag)) {
-        const node = { kind: 'loop' as const, id: child.id, children: [{ kind: 'segment' as const, segment, position }] as TreeNode[] };
+        const node = {
+          kind: 'loop' as const,
+          id: child.id,
+          children: [{ kind: 'segment' as const, segment, position }] as TreeNode[],
+        };
         top.node.children.push(node);
         stack.push({ outline: child, node });
         return;
@@ -179,7 +270,12 @@ export function nestHierarchy(root: LoopNode): LoopNode[] {
       if (c.kind !== 'loop') continue;
       const head = c.children[0];
       if (c.id === 'HL' && head?.kind === 'segment') {
-        c.hierarchy = { id: elementText(head.segment, 1), parentId: elementText(head.segment, 2), levelCode: elementText(head.segment, 3), children: [] };
+        c.hierarchy = {
+          id: elementText(head.segment, 1),
+          parentId: elementText(head.segment, 2),
+          levelCode: elementText(head.segment, 3),
+          children: [],
+        };
         byId.set(c.hierarchy.id, c);
         all.push(c);
       }

@@ -7,7 +7,14 @@
 import type { FunctionalGroup, Interchange, LoopNode, ParseResult, SetTree, TransactionSet } from '@edigate/edi';
 import { toDecimal, toIsoDate, toIsoDateTime, toMinorUnits, type Converted } from './convert.js';
 import type { MapIssue, RuleLocation } from './issues.js';
-import { builtinTables, type CompiledExpression, type Condition, type LoadedMap, type ObjectRule, type ValueRule } from './map.js';
+import {
+  builtinTables,
+  type CompiledExpression,
+  type Condition,
+  type LoadedMap,
+  type ObjectRule,
+  type ValueRule,
+} from './map.js';
 import { parsePath, readElement, readPath, selectAll, scopeHead, type Path, type Scope } from './path.js';
 import { documentSchemas, type InternalDocument, type Source } from './schema.js';
 import { arrangeByOutline, setOutline } from './structures.js';
@@ -56,7 +63,14 @@ function cachedPath(text: string): Path | undefined {
   return pathCache.get(text);
 }
 
-async function evaluateExpr(expr: CompiledExpression, input: unknown, bindings: Record<string, unknown>, state: State, loc: RuleLocation, position: number): Promise<{ ok: true; value: unknown } | { ok: false }> {
+async function evaluateExpr(
+  expr: CompiledExpression,
+  input: unknown,
+  bindings: Record<string, unknown>,
+  state: State,
+  loc: RuleLocation,
+  position: number,
+): Promise<{ ok: true; value: unknown } | { ok: false }> {
   const t0 = state.timings ? performance.now() : 0;
   try {
     const value: unknown = await expr.expression.evaluate(input, bindings);
@@ -67,7 +81,10 @@ async function evaluateExpr(expr: CompiledExpression, input: unknown, bindings: 
       code: je.code === 'D1012' ? 'JSONATA_TIMEOUT' : 'JSONATA_ERROR',
       severity: 'error',
       message: `JSONata ${je.code ?? ''}: ${je.message ?? String(e)}`,
-      hint: je.code === 'D1012' ? 'the expression ran past its time limit; simplify it' : 'check the expression against the data it sees ($ is the object built so far, $value the path value)',
+      hint:
+        je.code === 'D1012'
+          ? 'the expression ran past its time limit; simplify it'
+          : 'check the expression against the data it sees ($ is the object built so far, $value the path value)',
       rule: loc,
       segmentPosition: position,
     });
@@ -92,7 +109,12 @@ function bindingsFor(scope: Scope, state: State, value: unknown): Record<string,
   };
 }
 
-async function conditionHolds(c: Condition | undefined, scope: Scope, current: Record<string, unknown>, state: State): Promise<boolean> {
+async function conditionHolds(
+  c: Condition | undefined,
+  scope: Scope,
+  current: Record<string, unknown>,
+  state: State,
+): Promise<boolean> {
   if (!c) return true;
   if (c.kind === 'match') {
     const v = readPath(scope, c.path)?.value ?? '';
@@ -104,15 +126,22 @@ async function conditionHolds(c: Condition | undefined, scope: Scope, current: R
   return r.ok && Boolean(r.value);
 }
 
-function tableLookup(state: State, name: string): ReadonlyMap<string, string> | Readonly<Record<string, string>> | undefined {
-  return state.map.tables.get(name) ?? builtinTables[name];
-}
-
-function issue(state: State, code: string, rule: ValueRule | ObjectRule, message: string, extra: Partial<MapIssue> = {}): void {
+function issue(
+  state: State,
+  code: string,
+  rule: ValueRule | ObjectRule,
+  message: string,
+  extra: Partial<MapIssue> = {},
+): void {
   state.issues.push({ code, severity: 'error', message, rule: rule.loc, ...extra });
 }
 
-async function evalValue(rule: ValueRule, scope: Scope, current: Record<string, unknown>, state: State): Promise<unknown> {
+async function evalValue(
+  rule: ValueRule,
+  scope: Scope,
+  current: Record<string, unknown>,
+  state: State,
+): Promise<unknown> {
   if (!(await conditionHolds(rule.when, scope, current, state))) return undefined;
   let raw: unknown;
   let position = scope.position;
@@ -150,14 +179,19 @@ async function evalValue(rule: ValueRule, scope: Scope, current: Record<string, 
   }
   if (raw === undefined || raw === null || raw === '') raw = rule.default;
   if (raw === undefined || raw === null || raw === '') {
-    if (rule.required) issue(state, 'MISSING_VALUE', rule, `no value for ${rule.loc.field}${rule.path ? ` at ${rule.path.text}` : ''}`, { segmentPosition: position, hint: 'the input lacks the element; add a default, or check the path and qualifier' });
+    if (rule.required)
+      issue(state, 'MISSING_VALUE', rule, `no value for ${rule.loc.field}${rule.path ? ` at ${rule.path.text}` : ''}`, {
+        segmentPosition: position,
+        hint: 'the input lacks the element; add a default, or check the path and qualifier',
+      });
     return undefined;
   }
   const at = { segmentPosition: position, ...(segmentTag ? { segmentTag } : {}) };
   if (rule.table) {
-    const table = tableLookup(state, rule.table);
+    const name = rule.table;
     const key = typeof raw === 'string' ? raw : JSON.stringify(raw);
-    const lookup = (k: string): string | undefined => (table instanceof Map ? (table as ReadonlyMap<string, string>).get(k) : table ? (table as Record<string, string | undefined>)[k] : undefined);
+    // A map's own table comes first; a built-in table of the same name (x12Unit) fills in.
+    const lookup = (k: string): string | undefined => state.map.tables.get(name)?.get(k) ?? builtinTables[name]?.[k];
     const hit = lookup(key) ?? lookup('*');
     if (hit === undefined) {
       issue(state, 'UNKNOWN_CODE', rule, `unknown code '${key}' in table ${rule.table}`, {
@@ -167,18 +201,24 @@ async function evalValue(rule: ValueRule, scope: Scope, current: Record<string, 
       });
       return undefined;
     }
-    raw = hit;
+    // `'*': '='` keeps an unlisted code as sent.
+    raw = hit === '=' ? key : hit;
   }
   const text = typeof raw === 'string' ? raw.trim() : raw;
-  const converted = convert(rule, text, state);
+  const time = rule.time ? readPath(scope, rule.time)?.value : undefined;
+  const converted = convert(rule, text, state, time);
   if (!converted.ok) {
-    issue(state, 'CONVERSION', rule, `${rule.loc.field}: ${converted.error}`, { ...at, value: String(text).slice(0, 40), hint: 'check type, format and implied in the rule against what the partner sends' });
+    issue(state, 'CONVERSION', rule, converted.error, {
+      ...at,
+      value: String(text).slice(0, 40),
+      hint: 'check type, format and implied in the rule against what the partner sends',
+    });
     return undefined;
   }
   return converted.value;
 }
 
-function convert(rule: ValueRule, value: unknown, state: State): Converted<unknown> {
+function convert(rule: ValueRule, value: unknown, state: State, time?: string): Converted<unknown> {
   if (typeof value !== 'string') {
     if (rule.type === 'money' && typeof value === 'number') return convert(rule, String(value), state);
     return { ok: true, value };
@@ -197,20 +237,28 @@ function convert(rule: ValueRule, value: unknown, state: State): Converted<unkno
       return toIsoDate(value, rule.format ?? 'CCYYMMDD');
     case 'datetime': {
       const opts: Parameters<typeof toIsoDateTime>[0] = { date: value, format: rule.format ?? 'CCYYMMDD' };
+      if (time) opts.time = time;
       const offset = rule.utcOffset ?? state.map.utcOffset;
       if (offset) opts.utcOffset = offset;
       return toIsoDateTime(opts);
     }
     case 'money': {
       const currency = rule.currency ?? (typeof state.doc.currency === 'string' ? state.doc.currency : undefined);
-      if (!currency) return { ok: false, error: 'no currency: map a top-level currency field first or give the rule currency: XXX' };
+      if (!currency)
+        return { ok: false, error: 'no currency: map a top-level currency field first or give the rule currency: XXX' };
       const m = toMinorUnits(value, currency, rule.implied);
       return m.ok ? { ok: true, value: { amountMinor: m.value, currency } } : m;
     }
   }
 }
 
-async function evalObject(rule: ObjectRule, scope: Scope, outPath: string, state: State, target?: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
+async function evalObject(
+  rule: ObjectRule,
+  scope: Scope,
+  outPath: string,
+  state: State,
+  target?: Record<string, unknown>,
+): Promise<Record<string, unknown> | undefined> {
   const obj: Record<string, unknown> = target ?? {};
   state.origin.set(outPath, { loc: rule.loc, position: scope.position });
   for (const [name, field] of rule.fields) {
@@ -225,11 +273,25 @@ async function evalObject(rule: ObjectRule, scope: Scope, outPath: string, state
   return target || Object.keys(obj).length ? obj : undefined;
 }
 
-async function evalField(rule: ObjectRule, scope: Scope, outPath: string, state: State, parent: Record<string, unknown>): Promise<unknown> {
-  if (!(await conditionHolds(rule.when, scope, parent, state))) return undefined;
-  if (!rule.each) return evalObject(rule, scope, outPath, state);
+async function evalField(
+  rule: ObjectRule,
+  scope: Scope,
+  outPath: string,
+  state: State,
+  parent: Record<string, unknown>,
+): Promise<unknown> {
+  if (!rule.each) {
+    if (!(await conditionHolds(rule.when, scope, parent, state))) return undefined;
+    if (rule.list) {
+      const one = await evalObject(rule, scope, `${outPath}.0`, state, {});
+      return one ? [one] : [];
+    }
+    return evalObject(rule, scope, outPath, state);
+  }
   state.origin.set(outPath, { loc: rule.loc, position: scope.position });
-  const scopes = selectAll(scope, rule.each.steps);
+  // With each, `when` filters the matches: it is tested in each match's scope.
+  const scopes: Scope[] = [];
+  for (const s of selectAll(scope, rule.each.steps)) if (await conditionHolds(rule.when, s, {}, state)) scopes.push(s);
   const items: unknown[] = [];
   for (const s of rule.single ? scopes.slice(0, 1) : scopes) {
     const p = rule.single ? outPath : `${outPath}.${items.length}`;
@@ -245,7 +307,11 @@ export function treeOf(set: TransactionSet, standard: 'x12' | 'edifact'): SetTre
   if (set.tree) return set.tree;
   const outline = setOutline(standard, set.id);
   if (outline) return arrangeByOutline(set.segments, outline);
-  const root: LoopNode = { kind: 'loop', id: set.id, children: set.segments.map((segment, i) => ({ kind: 'segment', segment, position: i + 1 })) };
+  const root: LoopNode = {
+    kind: 'loop',
+    id: set.id,
+    children: set.segments.map((segment, i) => ({ kind: 'segment', segment, position: i + 1 })),
+  };
   return { root, hierarchyRoots: [] };
 }
 
@@ -271,8 +337,18 @@ export function sourceOf(ctx: SetContext, map: string): Source {
  * passed the schema; every problem as an issue that names the rule and the
  * input segment. Never throws on bad input.
  */
-export async function translateSet(map: LoadedMap, ctx: SetContext, opts: { timings?: TranslateTimings } = {}): Promise<SetTranslation> {
-  const result: SetTranslation = { setId: ctx.set.id, controlNumber: ctx.set.controlNumber, position: ctx.position, map: map.file, issues: [] };
+export async function translateSet(
+  map: LoadedMap,
+  ctx: SetContext,
+  opts: { timings?: TranslateTimings } = {},
+): Promise<SetTranslation> {
+  const result: SetTranslation = {
+    setId: ctx.set.id,
+    controlNumber: ctx.set.controlNumber,
+    position: ctx.position,
+    map: map.file,
+    issues: [],
+  };
   const state: State = { map, doc: { type: map.document }, issues: result.issues, origin: new Map() };
   if (opts.timings) state.timings = opts.timings;
   try {
@@ -298,7 +374,9 @@ export async function translateSet(map: LoadedMap, ctx: SetContext, opts: { timi
         code: 'SCHEMA_MISMATCH',
         severity: 'error',
         message: `${map.document}.${key || '(document)'}: ${zi.message}`,
-        hint: exact ? 'the rule produced a value the schema does not accept; check its type, table and format' : `no rule writes ${key}; add one under ${origin?.loc.field || 'fields'} (or a default)`,
+        hint: exact
+          ? 'the rule produced a value the schema does not accept; check its type, table and format'
+          : `no rule writes ${key}; add one under ${origin?.loc.field || 'fields'} (or a default)`,
       };
       if (origin) {
         mi.rule = origin.loc;
@@ -308,13 +386,22 @@ export async function translateSet(map: LoadedMap, ctx: SetContext, opts: { timi
     }
   } catch (e) {
     // A defect in the engine must not stop the other sets.
-    result.issues.push({ code: 'INTERNAL', severity: 'error', message: `translation failed: ${e instanceof Error ? e.message : String(e)}` });
+    result.issues.push({
+      code: 'INTERNAL',
+      severity: 'error',
+      message: `translation failed: ${e instanceof Error ? e.message : String(e)}`,
+    });
   }
   return result;
 }
 
 /** Picks the inbound map for a set, or undefined when there is none. */
-export type MapSelector = (query: { partner: string | null; standard: 'x12' | 'edifact'; version: string; setId: string }) => LoadedMap | undefined;
+export type MapSelector = (query: {
+  partner: string | null;
+  standard: 'x12' | 'edifact';
+  version: string;
+  setId: string;
+}) => LoadedMap | undefined;
 
 /** Options of {@link translateAll}. */
 export interface TranslateAllOptions {
@@ -338,7 +425,14 @@ export async function translateAll(parsed: ParseResult, opts: TranslateAllOption
             setId: set.id,
             controlNumber: set.controlNumber,
             position,
-            issues: [{ code: 'NO_MAP', severity: 'error', message: `no inbound map for ${interchange.standard} ${set.version} ${set.id}${partner ? ` (partner ${partner})` : ''}`, hint: 'add maps/<partner>/<set>.yaml extending a standard map' }],
+            issues: [
+              {
+                code: 'NO_MAP',
+                severity: 'error',
+                message: `no inbound map for ${interchange.standard} ${set.version} ${set.id}${partner ? ` (partner ${partner})` : ''}`,
+                hint: 'add maps/<partner>/<set>.yaml extending a standard map',
+              },
+            ],
           });
           continue;
         }
