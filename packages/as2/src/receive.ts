@@ -5,7 +5,8 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { decompress, decryptEnvelope, inspectCms, verifyDetached } from './cms/index.js';
-import { children, isContext, parseBer, octets } from './cms/asn1.js';
+import { children, isContext, parseBer, octets, readOid } from './cms/asn1.js';
+import { Attribute } from './cms/oids.js';
 import { As2Error } from './errors.js';
 import { createMdn, parseAs2Name, type BuiltMdn, type MdnDisposition } from './mdn.js';
 import {
@@ -128,6 +129,8 @@ interface Unwrapped {
   compressed: boolean;
   /** RFC 4130 §7.3.1: the bytes of the signed entity exactly as verified. */
   signedBytes?: Buffer;
+  /** The verified messageDigest over `signedBytes`, reused as the MIC when the algorithms agree. */
+  signedDigest?: { algorithm: MicAlgorithm; digest: string };
   /** RFC 4130 §7.3.1: the decrypted entity (or raw content), for the MIC of encrypted, unsigned messages. */
   decrypted?: MimeEntity | Buffer;
   signature?: ReceiveResult['signature'];
@@ -200,7 +203,9 @@ export async function receiveMessage(
       unwrapped.payload.content;
     const algorithmName =
       partner?.micalgNames === undefined && micRequestedName !== undefined ? micRequestedName : micAlgorithmName(micAlgorithm, names);
-    mic = { digest: computeMic(micBytes, micAlgorithm), algorithm: algorithmName };
+    const digest =
+      unwrapped.signedDigest?.algorithm === micAlgorithm ? unwrapped.signedDigest.digest : computeMic(micBytes, micAlgorithm);
+    mic = { digest, algorithm: algorithmName };
   }
   const disposition: MdnDisposition = error
     ? { type: error.disposition.kind === 'failure' ? 'failed' : 'processed', modifier: error.disposition.kind, description: error.disposition.description }
@@ -397,8 +402,44 @@ function verifyLayer(entity: MimeEntity, partner: PartnerSecurity, now: Date | u
     u.signed = true;
     u.signedBytes = signedBytes;
     u.signature = { digestAlgorithm: verified.digestAlgorithm, signer: verified.signer, signedAttributes: verified.signedAttributes };
+    const digest = verified.signedAttributes ? signedMessageDigest(signature) : undefined;
+    const algorithm = normalizeMicAlgorithm(verified.digestAlgorithm);
+    if (digest && algorithm) u.signedDigest = { algorithm, digest: digest.toString('base64') };
   }
   return parseEntity(contentBytes).value;
+}
+
+/**
+ * The messageDigest signed attribute of a SignedData with exactly one
+ * SignerInfo. Once that SignerInfo verified over some bytes, the attribute is
+ * their digest (RFC 5652 §5.4, §11.2), so the MIC of a MB-sized message needs
+ * no second hash pass. Undefined for anything else.
+ */
+function signedMessageDigest(der: Buffer): Buffer | undefined {
+  try {
+    const [, explicit] = children(parseBer(der));
+    if (!isContext(explicit, 0)) return undefined;
+    const signedData = children(explicit)[0];
+    if (!signedData) return undefined;
+    const fields = children(signedData);
+    const signerInfos = fields[fields.length - 1];
+    if (!signerInfos) return undefined;
+    const infos = children(signerInfos);
+    if (infos.length !== 1) return undefined;
+    const attrs = children(infos[0]!)[3];
+    if (!isContext(attrs, 0)) return undefined;
+    let found: Buffer | undefined;
+    for (const attr of children(attrs)) {
+      const [type, values] = children(attr);
+      if (!type || !values || readOid(type) !== Attribute.messageDigest) continue;
+      const all = children(values);
+      if (found || all.length !== 1) return undefined;
+      found = octets(all[0]!);
+    }
+    return found;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `part` extended by the CRLF (or LF) that follows it in `body`, when there is one. */
