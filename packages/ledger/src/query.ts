@@ -100,9 +100,12 @@ export function decodeCursor(cursor: string): { at: Date; id: number } {
   return { at: new Date(Number(m[1])), id: Number(m[2]) };
 }
 
+// drizzle writes columns unqualified in a select list, where "id" inside a subquery would mean the subquery's own.
+const interchangeIdQualified = sql.raw('"interchanges"."id"');
+
 const ackSummary = sql<{ direction: 'sent' | 'received'; kind: string; code: string | null; at: string } | null>`(
   SELECT json_build_object('direction', a.direction, 'kind', a.kind, 'code', a.code, 'at', a.at)
-  FROM ${acknowledgments} a WHERE a.interchange_id = ${interchanges.id}
+  FROM ${acknowledgments} a WHERE a.interchange_id = ${interchangeIdQualified}
   ORDER BY a.at DESC, a.id DESC LIMIT 1)`;
 
 const summaryColumns = {
@@ -243,7 +246,7 @@ export async function listOverdueAcks(database: Database, q: OverdueAckQuery): P
     eq(interchanges.direction, 'outbound'),
     sql`${sla} IS NOT NULL`,
     sql`${interchanges.at} + ${sla} * interval '1 millisecond' < ${now.toISOString()}::timestamptz`,
-    sql`NOT EXISTS (SELECT 1 FROM ${acknowledgments} a WHERE a.interchange_id = ${interchanges.id}
+    sql`NOT EXISTS (SELECT 1 FROM ${acknowledgments} a WHERE a.interchange_id = ${interchangeIdQualified}
           AND a.direction = 'received' AND a.kind IN ('997', '999', 'CONTRL'))`,
   ];
   if (q.partnerId !== undefined) where.push(eq(interchanges.partnerId, q.partnerId));
@@ -274,8 +277,8 @@ export async function findInterchanges(db: Db, ref: string): Promise<Interchange
   }
   const byNumber = or(
     eq(interchanges.controlNumber, r),
-    sql`EXISTS (SELECT 1 FROM ${functionalGroups} g WHERE g.interchange_id = ${interchanges.id} AND g.control_number = ${r})`,
-    sql`EXISTS (SELECT 1 FROM ${transactionSets} t WHERE t.interchange_id = ${interchanges.id} AND t.control_number = ${r})`,
+    sql`EXISTS (SELECT 1 FROM ${functionalGroups} g WHERE g.interchange_id = ${interchangeIdQualified} AND g.control_number = ${r})`,
+    sql`EXISTS (SELECT 1 FROM ${transactionSets} t WHERE t.interchange_id = ${interchangeIdQualified} AND t.control_number = ${r})`,
   );
   const cond = /^[1-9]\d{0,17}$/.test(r) ? or(eq(interchanges.id, Number(r)), byNumber) : byNumber;
   const rows = await db
