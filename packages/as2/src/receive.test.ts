@@ -161,6 +161,28 @@ describe.skipIf(!hasOpenssl())('AS2 receive', () => {
       expect(r.mic?.digest).toBe(computeMic(Buffer.concat([entity, Buffer.from('\r\n')]), 'sha-256'));
     });
 
+    it.each([
+      ['base64', 'Content-Type: application/edi-x12\r\nContent-Transfer-Encoding: base64\r\n\r\n' + EDI.toString('base64').replace(/(.{40})/g, '$1\r\n') + '\r\n'],
+      ['quoted-printable', 'Content-Type: application/edi-x12\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n' + EDI.toString('latin1').replace(/\r\n/g, '=0D=0A=\r\n')],
+    ])('signed payload entity in %s transfer encoding', async (_name, text) => {
+      const signedEntity = Buffer.from(text, 'latin1');
+      const sig = peer.run(['cms', '-sign', '-binary', '-outform', 'DER', '-signer', them.certFile, '-inkey', them.keyFile], signedEntity);
+      const body = Buffer.concat([Buffer.from('--q\r\n'), signedEntity, Buffer.from('\r\n--q\r\nContent-Type: application/pkcs7-signature\r\nContent-Transfer-Encoding: base64\r\n\r\n' + sig.toString('base64') + '\r\n--q--\r\n')]);
+      const r = await receiveMessage({ headers: signedHeaders('q'), body }, ctx);
+      expect(r.error).toBeUndefined();
+      expect(r.payload?.content.equals(EDI)).toBe(true);
+      expect(r.mic?.digest).toBe(computeMic(signedEntity, 'sha-256'));
+    });
+
+    it('MIME headers in the body instead of HTTP (no Content-Type header on the POST)', async () => {
+      const msg = send({ sign: sign(), encrypt: encrypt() });
+      const { 'Content-Type': ct, 'Content-Transfer-Encoding': cte, ...rest } = msg.headers;
+      const body = Buffer.concat([Buffer.from(`Content-Type: ${ct}\r\nContent-Transfer-Encoding: ${cte}\r\n\r\n`), msg.body]);
+      const r = await receiveMessage({ headers: rest, body }, ctx);
+      expect(r.error).toBeUndefined();
+      expect(r.mic).toEqual(msg.mic);
+    });
+
     it('LF-only stored message: verified and MIC computed in canonical CRLF form', async () => {
       const msg = send({ sign: sign() }, Buffer.from('UNB+UNOC:3+THEM+US\r\nUNZ+0+1\r\n'));
       const lfBody = Buffer.from(msg.body.toString('latin1').replace(/\r\n/g, '\n'), 'latin1');
