@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { Archive, type ArchivedEntry, type ArchiveWriter } from './archive.js';
@@ -133,13 +133,22 @@ function send(res: ServerResponse, reply: HttpReply): void {
 /** Listens and applies the slow-client guards. */
 export function listen(app: express.Express, opts: { port: number; host?: string; headersTimeoutMs: number; requestTimeoutMs: number }): Promise<{ server: Server; port: number }> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(opts.port, opts.host ?? '0.0.0.0');
-    // Slow-loris guards: headers must come quickly, the whole request within requestTimeout.
-    server.headersTimeout = opts.headersTimeoutMs;
-    server.requestTimeout = opts.requestTimeoutMs;
-    server.keepAliveTimeout = 5_000;
+    // Slow-loris guards: headers must come within headersTimeout, the whole
+    // request within requestTimeout; Node checks both every second here
+    // (its default check interval is 30 s).
+    const server = http.createServer(
+      {
+        headersTimeout: opts.headersTimeoutMs,
+        requestTimeout: opts.requestTimeoutMs,
+        connectionsCheckingInterval: Math.min(1_000, opts.headersTimeoutMs),
+        keepAliveTimeout: 5_000,
+        maxHeaderSize: 64 * 1024,
+      },
+      app,
+    );
     server.maxHeadersCount = 200;
     server.once('error', reject);
     server.once('listening', () => resolve({ server, port: (server.address() as AddressInfo).port }));
+    server.listen(opts.port, opts.host ?? '0.0.0.0');
   });
 }
