@@ -1,6 +1,7 @@
-import { X509Certificate, createHash, randomBytes, sign } from 'node:crypto';
+import { createHash, randomBytes, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { algorithm, children, context, integer, octetString, oid, parseBer, sequence, setOf, tlv } from './asn1.js';
+import { certificateInfo } from './certs.js';
+import { algorithm, context, integer, octetString, oid, parseBer, sequence, setOf, tlv } from './asn1.js';
 import { inspectCms, signDetached, verifyDetached } from './index.js';
 import { OpensslPeer, hasOpenssl, type TestIdentity } from './opensslPeer.js';
 import type { DigestAlgorithm } from './types.js';
@@ -238,16 +239,27 @@ describe.skipIf(!available)('detached SignedData with openssl as the peer', () =
     });
 
     it('a CMSAlgorithmProtection that names other algorithms is authentication-failed', () => {
-      const der = signWithProtection(
-        content,
-        partner.key,
-        partner.cert,
-        '2.16.840.1.101.3.4.2.3' /* sha-512, but sha-256 used */,
-      );
+      const der = handSigned(content, partner.key, partner.cert, {
+        protectedDigestOid: '2.16.840.1.101.3.4.2.3' /* sha-512, but sha-256 used */,
+      });
       const r = verifyDetached(der, content, { certificates: [partner.cert] });
       expect(r.ok ? 'ok' : r.error.message).toMatch(/CMSAlgorithmProtection/);
-      const honest = signWithProtection(content, partner.key, partner.cert, '2.16.840.1.101.3.4.2.1');
+      const honest = handSigned(content, partner.key, partner.cert, { protectedDigestOid: '2.16.840.1.101.3.4.2.1' });
       expect(verifyDetached(honest, content, { certificates: [partner.cert] }).ok).toBe(true);
+    });
+
+    it('Java-encoder-like: sha256WithRSAEncryption as signatureAlgorithm, NULL digest parameters, signer by SKI', () => {
+      const der = handSigned(content, partner.key, partner.cert, {
+        signatureAlgorithmOid: '1.2.840.113549.1.1.11',
+        digestParamsNull: true,
+        bySki: true,
+      });
+      const v = opensslVerify(der);
+      expect(v.stderr).toContain('Verification successful');
+      expect(verifyDetached(der, content, { certificates: [stranger.cert, partner.cert] })).toMatchObject({
+        ok: true,
+        digestAlgorithm: 'sha-256',
+      });
     });
 
     it('base64 text (no Content-Transfer-Encoding) and PEM armour are read as DER', () => {
@@ -296,28 +308,50 @@ describe.skipIf(!available)('detached SignedData with openssl as the peer', () =
   });
 });
 
-/** A detached SignedData whose RFC 6211 attribute names `protectedDigestOid` while SHA-256 is used. */
-function signWithProtection(content: Buffer, key: string, certPem: string, protectedDigestOid: string): Buffer {
-  const cert = new X509Certificate(certPem);
-  const tbs = children(children(parseBer(cert.raw))[0]!);
-  const [serial, , issuer] = tbs[0]!.cls === 2 ? tbs.slice(1) : tbs;
-  const sha256 = algorithm('2.16.840.1.101.3.4.2.1');
-  const rsa = algorithm('1.2.840.113549.1.1.1', 'null');
+interface HandSigned {
+  /** RFC 6211 attribute naming this digest OID (omitted when undefined). */
+  protectedDigestOid?: string;
+  /** signatureAlgorithm OID; default rsaEncryption. */
+  signatureAlgorithmOid?: string;
+  /** Write the digest AlgorithmIdentifier with NULL parameters (older Java encoders). */
+  digestParamsNull?: boolean;
+  /** Name the signer by subject key identifier (SignerInfo version 3). */
+  bySki?: boolean;
+}
+
+/** A detached SHA-256 RSA SignedData put together by hand, to reproduce other products' encodings. */
+function handSigned(content: Buffer, key: string, certPem: string, o: HandSigned = {}): Buffer {
+  const cert = certificateInfo(certPem);
+  const sha256 = algorithm('2.16.840.1.101.3.4.2.1', o.digestParamsNull ? 'null' : undefined);
+  const signatureAlgorithm = algorithm(o.signatureAlgorithmOid ?? '1.2.840.113549.1.1.1', 'null');
   const attribute = (type: string, value: Buffer): Buffer => sequence(oid(type), setOf(value));
   const attrs = [
     attribute('1.2.840.113549.1.9.3', oid('1.2.840.113549.1.7.1')),
     attribute('1.2.840.113549.1.9.4', octetString(createHash('sha256').update(content).digest())),
-    attribute('1.2.840.113549.1.9.52', sequence(algorithm(protectedDigestOid), tlv(0xa1, parseBer(rsa).content))),
-  ].sort((a, b) => Buffer.compare(a, b));
+  ];
+  if (o.protectedDigestOid !== undefined) {
+    const protectedSignature = parseBer(signatureAlgorithm).content;
+    attrs.push(
+      attribute('1.2.840.113549.1.9.52', sequence(algorithm(o.protectedDigestOid), tlv(0xa1, protectedSignature))),
+    );
+  }
+  attrs.sort((a, b) => Buffer.compare(a, b));
   const signature = sign('sha256', tlv(0x31, ...attrs), key);
+  const sid = o.bySki ? tlv(0x80, cert.subjectKeyId) : sequence(cert.issuer, tlv(0x02, cert.serial));
   const signerInfo = sequence(
-    integer(1),
-    sequence(issuer!.raw, serial!.raw),
+    integer(o.bySki ? 3 : 1),
+    sid,
     sha256,
     tlv(0xa0, ...attrs),
-    rsa,
+    signatureAlgorithm,
     octetString(signature),
   );
-  const body = sequence(integer(1), setOf(sha256), sequence(oid('1.2.840.113549.1.7.1')), setOf(signerInfo));
+  const body = sequence(
+    integer(o.bySki ? 3 : 1),
+    setOf(sha256),
+    sequence(oid('1.2.840.113549.1.7.1')),
+    context(0, true, cert.der),
+    setOf(signerInfo),
+  );
   return sequence(oid('1.2.840.113549.1.7.2'), context(0, true, body));
 }
