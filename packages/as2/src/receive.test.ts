@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { OpensslPeer, hasOpenssl, type TestIdentity } from './cms/opensslPeer.js';
-import type { ContentEncryptionAlgorithm, KeyTransport } from './cms/index.js';
+import { compress, type ContentEncryptionAlgorithm, type KeyTransport } from './cms/index.js';
 import { parseMdn } from './mdn.js';
 import { computeMic, type MicAlgorithm } from './mic.js';
 import { receiveMessage, type PartnerSecurity, type ReceiveContext } from './receive.js';
@@ -172,6 +172,12 @@ describe.skipIf(!hasOpenssl())('AS2 receive', () => {
       expect(r.error).toBeUndefined();
       expect(r.payload?.content.equals(EDI)).toBe(true);
       expect(r.mic?.digest).toBe(computeMic(signedEntity, 'sha-256'));
+    });
+
+    it('RFC 2231 filename* in Content-Disposition', async () => {
+      const signedEntity = Buffer.concat([Buffer.from("Content-Type: application/edi-x12\r\nContent-Disposition: attachment; filename*=UTF-8''Bestellung%20M%C3%BCnchen.edi\r\n\r\n"), EDI]);
+      const r = await receiveMessage({ headers: { 'AS2-From': 'THEM', 'AS2-To': 'US', 'Content-Type': 'application/pkcs7-mime; smime-type=compressed-data' }, body: compress(signedEntity) }, ctx);
+      expect(r.payload?.filename).toBe('Bestellung München.edi');
     });
 
     it('MIME headers in the body instead of HTTP (no Content-Type header on the POST)', async () => {

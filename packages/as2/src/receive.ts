@@ -500,10 +500,28 @@ function verifyOpaque(der: Buffer, partner: PartnerSecurity, now: Date | undefin
 
 function filenameOf(entity: MimeEntity): string | undefined {
   const disposition = headerValue(entity.headers, 'content-disposition');
-  const fromDisposition = disposition !== undefined ? parseParameterized(disposition).params.filename : undefined;
-  if (fromDisposition) return fromDisposition;
+  const params = disposition !== undefined ? parseParameterized(disposition).params : {};
+  const extended = params['filename*'] !== undefined ? decodeExtendedValue(params['filename*']) : undefined;
+  if (extended) return extended;
+  if (params.filename) return params.filename;
   const name = parseContentType(headerValue(entity.headers, 'content-type')).params.name;
   return name || undefined;
+}
+
+/** RFC 2231 §4 `charset'language'percent-encoded` (UTF-8 or Latin-1); undefined when malformed. */
+function decodeExtendedValue(value: string): string | undefined {
+  const m = /^([^']*)'[^']*'(.*)$/.exec(value);
+  if (!m) return undefined;
+  const bytes: number[] = [];
+  const text = m[2]!;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '%' && /^[0-9A-Fa-f]{2}$/.test(text.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(text.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else bytes.push(text.charCodeAt(i) & 0xff);
+  }
+  const charset = m[1]!.toLowerCase();
+  return Buffer.from(bytes).toString(charset === 'utf-8' || charset === 'utf8' ? 'utf8' : 'latin1') || undefined;
 }
 
 function buildMdnFor(
