@@ -320,9 +320,15 @@ export class EdiReader {
   /** Whether bytes pushed since the last interchange began had high bytes (used for a new interchange). */
   private pendingHigh = false;
 
+  /** Next CR / LF / release character at or after the current segment, cached while the text stays the same. */
+  private readonly scan = { nextLf: -1, nextCr: -1, nextRel: -1 };
+
   private run(final: boolean): void {
     let pos = 0;
     const s = this.text;
+    this.scan.nextLf = -1;
+    this.scan.nextCr = -1;
+    this.scan.nextRel = -1;
     for (;;) {
       if (this.current === undefined) {
         const next = this.between(s, pos, final);
@@ -459,6 +465,7 @@ export class EdiReader {
     };
     if (read.una !== undefined) cur.una = read.una;
     if (x12) cur.isaRaw = read.isa!.rawFields;
+    this.scan.nextRel = -1;
     for (const h of read.issues) {
       const init2: Parameters<typeof makeIssue>[3] = { offset, codes: h.codes, segmentTag: x12 ? 'ISA' : 'UNA' };
       if (h.element !== undefined) init2.element = h.element;
@@ -479,10 +486,11 @@ export class EdiReader {
     const term = raw.segment;
     const termLen = term.length;
     const rel = raw.release;
+    const elemSep = raw.element;
     const base = this.base;
     const lenient = this.lenient;
-    let nextLf = -1;
-    let nextCr = -1;
+    // Next CR / LF / release character at or after the current segment, cached across calls on the same text.
+    const scan = this.scan;
     const len = s.length;
     for (;;) {
       // Line suffix after a terminator (CR, LF, CRLF; blank lines are skipped too).
@@ -543,33 +551,51 @@ export class EdiReader {
         while (start < t && (s.charCodeAt(start) === 32 || s.charCodeAt(start) === 9)) start++;
         if (cur.leadingWhitespace++ === 0) cur.firstLeadingWhitespace = offset;
       }
-      let text = s.slice(start, t);
+      let text: string | undefined;
       // CR/LF inside the segment: 80-column wrapping or stray line breaks.
-      if (nextLf < start) {
-        nextLf = s.indexOf('\n', start);
-        if (nextLf < 0) nextLf = len;
+      if (scan.nextLf < start) {
+        scan.nextLf = s.indexOf('\n', start);
+        if (scan.nextLf < 0) scan.nextLf = len;
       }
-      if (nextCr < start) {
-        nextCr = s.indexOf('\r', start);
-        if (nextCr < 0) nextCr = len;
+      if (scan.nextCr < start) {
+        scan.nextCr = s.indexOf('\r', start);
+        if (scan.nextCr < 0) scan.nextCr = len;
       }
-      if (nextLf < t || nextCr < t) {
-        if (lenient) text = text.replace(/[\r\n]/g, '');
+      if (scan.nextLf < t || scan.nextCr < t) {
+        if (lenient) text = s.slice(start, t).replace(/[\r\n]/g, '');
         else {
           builder.issue(IssueCode.lineBreakInSegment, 'segment', 'line break inside a segment', {
-            offset: base + Math.min(nextLf, nextCr),
-            segmentTag: text.slice(0, 3),
+            offset: base + Math.min(scan.nextLf, scan.nextCr),
+            segmentTag: s.slice(start, Math.min(start + 3, t)),
             codes: cur.x12 ? { ak403: '6' } : { contrl: Contrl.invalidCharacter },
           });
         }
-        nextLf = -1;
-        nextCr = -1;
+        scan.nextLf = -1;
+        scan.nextCr = -1;
       }
-      if (missingTerminator && text.length === 0) {
+      if (missingTerminator && (text ?? s.slice(start, t)).length === 0) {
         pos = t;
         continue;
       }
-      const segment = this.segment(cur, text, offset, t + (missingTerminator ? 0 : termLen) - (offset - base));
+      // EDIFACT: segments with release characters are split now (their issues belong to the parse).
+      if (rel !== '' && text === undefined) {
+        if (scan.nextRel < start) {
+          scan.nextRel = s.indexOf(rel, start);
+          if (scan.nextRel < 0) scan.nextRel = len;
+        }
+        if (scan.nextRel < t) text = s.slice(start, t);
+      }
+      const segLength = t + (missingTerminator ? 0 : termLen) - (offset - base);
+      let segment: Segment;
+      if (text !== undefined || cur.awaitingUnb) segment = this.segment(cur, text ?? s.slice(start, t), offset, segLength);
+      else {
+        // The common case: elements are split from the source text when first read (see TextSegment).
+        let e = s.indexOf(elemSep, start);
+        if (e < 0 || e > t) e = t;
+        const tag = this.tag(s, start, e);
+        if (!isTag(tag)) this.badTag(cur, tag, offset);
+        segment = new TextSegment(tag, offset, segLength, s, e, t, raw);
+      }
       if (missingTerminator) {
         builder.issue(IssueCode.missingSegmentTerminator, 'segment', 'the last segment has no terminator', {
           offset,
@@ -591,32 +617,34 @@ export class EdiReader {
   private segment(cur: Current, text: string, offset: number, length: number): Segment {
     const raw = cur.raw;
     if (raw.release !== '' && text.indexOf(raw.release) >= 0) return this.releasedSegment(cur, text, offset, length);
-    const parts: ElementValue[] = text.split(raw.element);
-    const tag = parts.shift() as string;
-    const comp = raw.component;
-    const rep = raw.repetition;
-    const hasComp = comp !== '' && text.indexOf(comp) >= 0;
-    const hasRep = rep !== '' && text.indexOf(rep) >= 0;
-    if (hasComp || hasRep) {
-      for (let i = 0; i < parts.length; i++) {
-        const p = parts[i] as string;
-        if (hasRep && p.indexOf(rep) >= 0) {
-          parts[i] = {
-            repeats: p.split(rep).map((r) => (hasComp && r.indexOf(comp) >= 0 ? { components: r.split(comp) } : r)),
-          } satisfies Repeated;
-        } else if (hasComp && p.indexOf(comp) >= 0) {
-          parts[i] = { components: p.split(comp) } satisfies Composite;
-        }
-      }
-    }
-    if (!isTag(tag)) {
-      cur.builder.issue(IssueCode.invalidSegmentTag, 'segment', 'segment tag is not 2–3 upper-case letters or digits', {
-        offset,
-        value: tag,
-        codes: cur.x12 ? { ak304: '1' } : { contrl: Contrl.invalidValue },
-      });
-    }
+    const e = text.indexOf(raw.element);
+    const tag = e < 0 ? text : text.slice(0, e);
+    const parts = e < 0 ? [] : splitElements(text.slice(e + 1), raw);
+    if (!isTag(tag)) this.badTag(cur, tag, offset);
     return { tag, elements: parts, offset, length };
+  }
+
+  private badTag(cur: Current, tag: string, offset: number): void {
+    cur.builder.issue(IssueCode.invalidSegmentTag, 'segment', 'segment tag is not 2–3 upper-case letters or digits', {
+      offset,
+      value: tag,
+      codes: cur.x12 ? { ak304: '1' } : { contrl: Contrl.invalidValue },
+    });
+  }
+
+  private readonly tags = new Map<number, string>();
+
+  /** The tag text, shared between segments with the same tag (no allocation per segment). */
+  private tag(s: string, start: number, end: number): string {
+    const n = end - start;
+    if (n < 2 || n > 3) return s.slice(start, end);
+    const key = (s.charCodeAt(start) << 16) | (s.charCodeAt(start + 1) << 8) | (n === 3 ? s.charCodeAt(start + 2) : 0) | (n << 24);
+    let tag = this.tags.get(key);
+    if (tag === undefined) {
+      tag = s.slice(start, end);
+      this.tags.set(key, tag);
+    }
+    return tag;
   }
 
   /** EDIFACT segment with release characters: a character loop (ISO 9735-1 §7.4). */
@@ -833,6 +861,70 @@ export class EdiReader {
     d.element = convert(d.element);
     d.component = convert(d.component);
     if (d.repetition !== undefined) d.repetition = convert(d.repetition);
+  }
+}
+
+/** Splits the elements of a segment (text after the tag) at the element, repetition and component separators. */
+function splitElements(text: string, raw: RawDelimiters): ElementValue[] {
+  const parts: ElementValue[] = text.split(raw.element);
+  const comp = raw.component;
+  const rep = raw.repetition;
+  const hasComp = comp !== '' && text.indexOf(comp) >= 0;
+  const hasRep = rep !== '' && text.indexOf(rep) >= 0;
+  if (hasComp || hasRep) {
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i] as string;
+      if (hasRep && p.indexOf(rep) >= 0) {
+        parts[i] = {
+          repeats: p.split(rep).map((r) => (hasComp && r.indexOf(comp) >= 0 ? { components: r.split(comp) } : r)),
+        } satisfies Repeated;
+      } else if (hasComp && p.indexOf(comp) >= 0) {
+        parts[i] = { components: p.split(comp) } satisfies Composite;
+      }
+    }
+  }
+  return parts;
+}
+
+/**
+ * A segment read from source text whose elements are split on first access
+ * and then kept. Parsing a large file thus costs one small object per
+ * segment; a consumer that reads every element pays the split then. Behaves
+ * as a plain {@link Segment} for reading and for JSON (`toJSON`).
+ */
+class TextSegment implements Segment {
+  #source: string | undefined;
+  #from: number;
+  #to: number;
+  #raw: RawDelimiters;
+  #elements: ElementValue[] | undefined;
+
+  constructor(
+    readonly tag: string,
+    readonly offset: number,
+    readonly length: number,
+    source: string,
+    from: number,
+    to: number,
+    raw: RawDelimiters,
+  ) {
+    this.#source = source;
+    this.#from = from;
+    this.#to = to;
+    this.#raw = raw;
+  }
+
+  get elements(): readonly ElementValue[] {
+    if (this.#elements === undefined) {
+      const source = this.#source!;
+      this.#elements = this.#from >= this.#to ? [] : splitElements(source.slice(this.#from + 1, this.#to), this.#raw);
+      this.#source = undefined;
+    }
+    return this.#elements;
+  }
+
+  toJSON(): Segment {
+    return { tag: this.tag, elements: this.elements, offset: this.offset, length: this.length };
   }
 }
 
