@@ -49,6 +49,8 @@ describe('parseEntity', () => {
     expect(parseEntityStrict(b('ISA*00*          *00*          *ZZ*A~'))).toBeUndefined();
     expect(parseEntityStrict(b("UNA:+.? 'UNB+UNOC:3+A+B'"))).toBeUndefined();
     expect(parseEntityStrict(b('Content-Type: application/edifact\r\n\r\nUNB'))?.body.toString()).toBe('UNB');
+    expect(parseEntityStrict(b('Content-Type: application/edifact\r\nno colon here\r\n\r\nUNB'))?.body.toString()).toBe('UNB');
+    expect(parseEntityStrict(b('Content-Type: application/edifact\r\nUNB'))).toBeUndefined();
   });
 
   it('headersFromRecord joins arrays and unfolds values', () => {

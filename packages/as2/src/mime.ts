@@ -179,14 +179,15 @@ export function parseEntity(bytes: Uint8Array): MimeResult<MimeEntity> {
 
 /**
  * Like {@link parseEntity}, but only accepts the bytes as a MIME entity when
- * the header block is clean and has a Content-Type; otherwise returns
+ * they start with a terminated header block that has a Content-Type; otherwise returns
  * undefined, meaning "raw content without MIME headers" (some AS2 products
  * encrypt the bare EDI interchange).
  */
 export function parseEntityStrict(bytes: Uint8Array): MimeEntity | undefined {
   const raw = toBuffer(bytes);
   const { value: block, issues } = parseHeaderBlock(raw);
-  if (issues.length > 0 || headerValue(block.headers, 'content-type') === undefined) return undefined;
+  // A stray malformed line further down is tolerated; no header block, no end to it, or no Content-Type is not MIME.
+  if (issues.some((i) => i.code !== 'bad-header-line') || headerValue(block.headers, 'content-type') === undefined) return undefined;
   return entityFrom(raw, block);
 }
 
