@@ -27,6 +27,9 @@ describe('AS2 names', () => {
   it('quotes names with spaces (RFC 4130 §6.2) and reads them back', () => {
     expect(formatAs2Name('ACME')).toBe('ACME');
     expect(formatAs2Name('Acme Corp')).toBe('"Acme Corp"');
+    expect(formatAs2Name('edi@acme.example')).toBe('edi@acme.example');
+    expect(formatAs2Name('a"b')).toBe('"a\\"b"');
+    expect(parseAs2Name(formatAs2Name('a"b'))).toBe('a"b');
     expect(parseAs2Name('"Acme Corp"')).toBe('Acme Corp');
     expect(parseAs2Name(' plain ')).toBe('plain');
   });

@@ -118,9 +118,13 @@ export function newBoundary(prefix: string): string {
   return `----=_${prefix}_${randomBytes(12).toString('hex')}`;
 }
 
-/** `AS2-From` / `AS2-To` values: quoted when they contain spaces or specials (RFC 4130 §6.2). */
+/**
+ * `AS2-From` / `AS2-To` values (RFC 4130 §6.2): quoted when they contain
+ * white space, `"` or `\`. Other specials (`@`, `.`) stay unquoted: products
+ * in the field compare these names literally and send them that way.
+ */
 export function formatAs2Name(name: string): string {
-  return /^[!#-'*+\-.0-9=?A-Z^-~]+$/.test(name) ? name : '"' + name.replace(/[\\"]/g, (c) => '\\' + c) + '"';
+  return /[\s"\\]/.test(name) ? '"' + name.replace(/[\\"]/g, (c) => '\\' + c) + '"' : name;
 }
 
 /** Reads an `AS2-From` / `AS2-To` value: quotes and escapes removed. */
