@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { OpensslPeer, hasOpenssl, type TestIdentity } from './cms/opensslPeer.js';
 import { compress, type ContentEncryptionAlgorithm, type KeyTransport } from './cms/index.js';
+import { As2Error } from './errors.js';
 import { parseMdn } from './mdn.js';
 import { computeMic, type MicAlgorithm } from './mic.js';
 import { receiveMessage, type PartnerSecurity, type ReceiveContext } from './receive.js';
@@ -353,6 +354,16 @@ describe.skipIf(!hasOpenssl())('AS2 receive', () => {
       expect(r.disposition).toEqual({ type: 'processed', modifier: 'warning', description: 'duplicate-document' });
       expect(r.payload?.content.equals(EDI)).toBe(true);
       expect(r.mic).toEqual(msg.mic);
+    });
+
+    it('buildMdn can report a later failure instead (payload not stored)', async () => {
+      const msg = send({ sign: sign() });
+      const r = await receiveMessage(msg, ctx);
+      expect(r.disposition).toEqual({ type: 'processed' });
+      const mdn = await r.buildMdn({ error: new As2Error('unexpected-processing-error') });
+      const parsed = parseMdn(mdn, { partnerCertificates: [us.cert] });
+      expect(parsed).toMatchObject({ signatureValid: true, disposition: { type: 'processed', modifier: 'error', description: 'unexpected-processing-error' } });
+      expect(parsed.receivedMic).toBeUndefined();
     });
 
     it('truncated bodies give a failed disposition', async () => {

@@ -115,8 +115,13 @@ export interface ReceiveResult {
   signature?: { digestAlgorithm: string; signer: { subject: string; serialNumber: string }; signedAttributes: boolean };
   /** How the message was encrypted, when it was. */
   encryption?: { contentAlgorithm: string; keyTransport: string };
-  /** Builds the MDN for this message: signed when the partner asked for a signed receipt and we hold a key. */
-  buildMdn(opts?: { messageId?: string; now?: Date }): Promise<BuiltMdn>;
+  /**
+   * Builds the MDN for this message: signed when the partner asked for a
+   * signed receipt and we hold a key. `error` overrides the disposition (and
+   * drops the MIC) when a later step failed, e.g. the payload could not be
+   * stored: `new As2Error('unexpected-processing-error')`.
+   */
+  buildMdn(opts?: { messageId?: string; now?: Date; error?: As2Error }): Promise<BuiltMdn>;
 }
 
 /** Nesting limit for signed / encrypted / compressed layers (a guard against crafted input). */
@@ -207,9 +212,7 @@ export async function receiveMessage(
       unwrapped.signedDigest?.algorithm === micAlgorithm ? unwrapped.signedDigest.digest : computeMic(micBytes, micAlgorithm);
     mic = { digest, algorithm: algorithmName };
   }
-  const disposition: MdnDisposition = error
-    ? { type: error.disposition.kind === 'failure' ? 'failed' : 'processed', modifier: error.disposition.kind, description: error.disposition.description }
-    : { type: 'processed' };
+  const disposition: MdnDisposition = error ? dispositionOf(error) : { type: 'processed' };
 
   const result: ReceiveResult = {
     messageId,
@@ -221,7 +224,9 @@ export async function receiveMessage(
     disposition,
     buildMdn: (opts) => {
       try {
-        return Promise.resolve(buildMdnFor(result, { micAlgorithm, names, messageId: opts?.messageId, now: opts?.now ?? now }));
+        return Promise.resolve(
+          buildMdnFor(result, { micAlgorithm, names, messageId: opts?.messageId, now: opts?.now ?? now, error: opts?.error }),
+        );
       } catch (cause) {
         return Promise.reject(cause instanceof Error ? cause : new Error('MDN could not be built'));
       }
@@ -235,6 +240,12 @@ export async function receiveMessage(
   if (unwrapped.signature) result.signature = unwrapped.signature;
   if (unwrapped.encryption) result.encryption = unwrapped.encryption;
   return result;
+}
+
+/** The MDN disposition an error produces (RFC 4130 §7.4.3, §7.5.3). */
+function dispositionOf(error: As2Error): MdnDisposition {
+  const { kind, description } = error.disposition;
+  return { type: kind === 'failure' ? 'failed' : 'processed', modifier: kind, description };
 }
 
 function readMdnRequest(headers: HeaderField[]): MdnRequest | undefined {
@@ -526,7 +537,13 @@ function decodeExtendedValue(value: string): string | undefined {
 
 function buildMdnFor(
   r: ReceiveResult,
-  opts: { micAlgorithm: MicAlgorithm; names: MicalgNames; messageId?: string | undefined; now?: Date | undefined },
+  opts: {
+    micAlgorithm: MicAlgorithm;
+    names: MicalgNames;
+    messageId?: string | undefined;
+    now?: Date | undefined;
+    error?: As2Error | undefined;
+  },
 ): BuiltMdn {
   const partner = r.partner;
   const key = partner?.ourKeys[0];
@@ -536,8 +553,8 @@ function buildMdnFor(
     originalMessageId: r.messageId,
     as2From: r.as2To,
     as2To: r.as2From,
-    disposition: r.disposition,
-    ...(r.mic ? { mic: r.mic } : {}),
+    disposition: opts.error ? dispositionOf(opts.error) : r.disposition,
+    ...(r.mic && !opts.error ? { mic: r.mic } : {}),
     messageId: opts.messageId,
     now: opts.now,
     ...(wantsSigned && key
