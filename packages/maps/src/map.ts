@@ -20,6 +20,39 @@ import { parseElementRef, parsePath, type ElementRef, type Path } from './path.j
 import { documentSchemas, type DocumentType } from './schema.js';
 import { setOutline, type SetOutline } from './structures.js';
 
+/** Segments that repeat with a qualifier saying what each is, and that qualifier. */
+const x12Qualified: Record<string, string> = {
+  N1: 'N101',
+  REF: 'REF01',
+  DTM: 'DTM01',
+  PER: 'PER01',
+  N9: 'N901',
+  TXI: 'TXI01',
+  AMT: 'AMT01',
+  QTY: 'QTY01',
+  SAC: 'SAC01',
+  MEA: 'MEA01',
+  PID: 'PID01',
+  CUR: 'CUR01',
+};
+const edifactQualified: Record<string, string> = {
+  NAD: 'NAD01',
+  RFF: 'RFF01-1',
+  DTM: 'DTM01-1',
+  QTY: 'QTY01-1',
+  MOA: 'MOA01-1',
+  PRI: 'PRI01-1',
+  PIA: 'PIA01',
+  CUX: 'CUX01-1',
+  FTX: 'FTX01',
+  GIN: 'GIN01',
+  LOC: 'LOC01',
+  TAX: 'TAX01',
+  ALC: 'ALC01',
+  SG1: 'RFF01-1',
+  SG2: 'NAD01',
+};
+
 /** Per-evaluation limits of every JSONata expression in a map. */
 export const jsonataLimits = { timeout: 200, stack: 200, sequence: 100_000 } as const;
 
@@ -988,36 +1021,42 @@ export function checkAgainstGuide(map: LoadedMap): MapIssue[] {
   const checkCondition = (c: Condition | undefined, o: SetOutline | undefined): void => {
     if (c?.kind === 'match' && o) checkPath(c.path, c.loc, o);
   };
-  const walk = (rule: FieldRule): void => {
+  // A single-value rule reading a segment that partners repeat with different qualifiers must say which one.
+  const qualified = map.standard === 'x12' ? x12Qualified : edifactQualified;
+  const checkQualifier = (p: Path, loc: RuleLocation, scopeNames: readonly string[]): void => {
+    const first = p.steps[0];
+    if (!first || p.steps.length !== 1 || first.qualifiers.length || scopeNames.includes(first.name)) return;
+    const q = qualified[first.name];
+    if (!q) return;
+    issues.push({
+      code: 'MISSING_QUALIFIER',
+      severity: 'warning',
+      message: `${p.text} reads the first ${first.name} of any kind; ${first.name} repeats with different ${q}`,
+      hint: `name the one you mean: ${first.name}[${q}=…]${p.element ? `.${p.element.text}` : ''}`,
+      rule: loc,
+    });
+  };
+  const walk = (rule: FieldRule, scopeNames: readonly string[]): void => {
     if (rule.kind === 'object') {
       if (rule.each && outline) checkPath(rule.each, rule.loc, outline);
       checkCondition(rule.when, outline);
-      if (rule.value) walk(rule.value);
-      for (const f of rule.fields.values()) walk(f);
+      let inner = scopeNames;
+      const last = rule.each?.steps.at(-1);
+      if (last) inner = [last.name, outline?.loopIds.get(last.name) ?? last.name];
+      if (rule.value) walk(rule.value, inner);
+      for (const f of rule.fields.values()) walk(f, inner);
       return;
     }
-    if (rule.path && outline) checkPath(rule.path, rule.loc, outline);
+    if (rule.path && outline) {
+      checkPath(rule.path, rule.loc, outline);
+      checkQualifier(rule.path, rule.loc, scopeNames);
+    }
     if (rule.time && outline) checkPath(rule.time, rule.loc, outline);
     if (rule.pairs && outline) checkRef(rule.pairs.start, rule.loc, outline);
     checkCondition(rule.when, outline);
     if (rule.table) tableIssue(rule.table, rule.loc);
-    if (
-      rule.type === 'money' &&
-      rule.implied === undefined &&
-      rule.path === undefined &&
-      rule.expr === undefined &&
-      rule.const === undefined &&
-      rule.pairs === undefined
-    ) {
-      issues.push({
-        code: 'MAP_SCHEMA',
-        severity: 'error',
-        message: 'a money rule needs a path, expr or const',
-        rule: rule.loc,
-      });
-    }
   };
-  if (map.direction === 'inbound') walk(map.fields);
+  if (map.direction === 'inbound') walk(map.fields, []);
   const walkOut = (items: OutboundItem[]): void => {
     for (const item of items) {
       checkCondition(item.when, undefined);

@@ -78,7 +78,15 @@ function parseQualifier(body: string, offset: number): Qualifier | PathError {
         offset,
         hint: 'write the element with its segment tag, e.g. N101=BY',
       };
-    return { kind: 'element', ref, op: m[2] === '=' ? '=' : '!=', values: m[3]!.split('|').map((v) => v.trim()) };
+    const values = m[3]!.split('|').map((v) => v.trim());
+    if (values.some((v) => v === '' || /[=![\]]/.test(v))) {
+      return {
+        message: `'[${body}]' has an empty or malformed value`,
+        offset,
+        hint: 'one = and codes separated by |, e.g. [N101=BY|ST]',
+      };
+    }
+    return { kind: 'element', ref, op: m[2] === '=' ? '=' : '!=', values };
   }
   const present = parseElementRef(body.trim());
   if (present) return { kind: 'element', ref: present, op: 'present', values: [] };
@@ -99,8 +107,15 @@ export function parsePath(text: string): Path | PathError {
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!.trim();
     const last = i === parts.length - 1;
-    const shorthand = last ? parseElementRef(part) : undefined;
-    if (shorthand) {
+    const shorthand = parseElementRef(part);
+    if (shorthand && !last) {
+      return {
+        message: `an element (${part}) may only end a path`,
+        offset,
+        hint: 'steps before the element are loops or segments: PO1/PID[PID01=F].PID05',
+      };
+    }
+    if (shorthand && last) {
       // `BEG03` is `BEG.BEG03`.
       steps.push({ name: shorthand.tag, qualifiers: [] });
       element = shorthand;

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { formatIssue } from './issues.js';
+import { loadMap, type LoadMapResult } from './map.js';
+
+const base850 = `standard: x12
+version: "004010"
+set: "850"
+document: Order
+tables:
+  partyRole: { BY: buyer, ST: shipTo }
+fields:
+  externalId: BEG03
+  orderDate: { path: BEG05, type: date, format: CCYYMMDD }
+  parties:
+    each: N1
+    fields:
+      role: { path: N101, table: partyRole }
+      name: N102
+`;
+const files = new Map([['standard/x12/004010/850.yaml', base850]]);
+const resolveExtends = (name: string): { file: string; text: string } | undefined => {
+  const text = files.get(`${name}.yaml`);
+  return text === undefined ? undefined : { file: `${name}.yaml`, text };
+};
+const load = (text: string): LoadMapResult => loadMap(text, { file: 'p_009/850.yaml', resolveExtends });
+const partner = (fields: string): string => `extends: standard/x12/004010/850\nfields:\n${fields}`;
+const only = (r: LoadMapResult): string[] => r.issues.map(formatIssue);
+
+describe('loading is checking: an analyst’s typical errors say where and how to fix', () => {
+  it('loads a valid base and a partner override', () => {
+    expect(load(base850).issues).toEqual([]);
+    const r = load(partner('  currency: { const: USD }\n'));
+    expect(r.issues).toEqual([]);
+    expect([...r.map!.fields.fields.keys()]).toEqual(['externalId', 'orderDate', 'parties', 'currency']);
+    expect(r.map!.files).toEqual(['standard/x12/004010/850.yaml', 'p_009/850.yaml']);
+  });
+  it('wrong element position: past the segment end', () => {
+    const r = load(partner('  orderDate: { path: BEG13, type: date, format: CCYYMMDD }\n'));
+    expect(r.map).toBeUndefined();
+    expect(r.issues[0]).toMatchObject({
+      code: 'ELEMENT_PAST_END',
+      rule: { file: 'p_009/850.yaml', line: 3, field: 'fields.orderDate' },
+    });
+    expect(only(r)[0]).toMatch(/p_009\/850\.yaml:3:\d+ fields\.orderDate: BEG13: BEG has 12 elements/);
+    expect(r.issues[0]!.hint).toContain('BEG01 … BEG12');
+  });
+  it('unknown segment and loop', () => {
+    expect(load(partner('  note: XYZ01\n')).issues[0]).toMatchObject({
+      code: 'UNKNOWN_SEGMENT',
+      rule: { line: 3, column: 9 },
+    });
+    expect(load(partner('  lines: { each: PO9/PID, fields: { d: PID05 } }\n')).issues[0]).toMatchObject({
+      code: 'UNKNOWN_LOOP',
+    });
+    expect(load(partner('  lines: { each: PO1, fields: { d: PO104 } }\n')).issues).toEqual([]);
+  });
+  it('missing qualifier on a repeating segment is a warning with the fix', () => {
+    const r = load(partner('  buyerName: N102\n'));
+    expect(r.map).toBeDefined();
+    expect(r.issues[0]).toMatchObject({
+      code: 'MISSING_QUALIFIER',
+      severity: 'warning',
+      hint: 'name the one you mean: N1[N101=…].N102',
+    });
+    expect(load(partner('  buyerName: "N1[N101=BY].N102"\n')).issues).toEqual([]);
+  });
+  it('qualifier of another segment', () => {
+    expect(load(partner('  x: "N1[REF01=BY].N102"\n')).issues[0]).toMatchObject({
+      code: 'BAD_PATH',
+      message: 'qualifier REF01 does not belong to N1',
+    });
+  });
+  it('JSONata syntax error points into the expression', () => {
+    const r = load(partner('  total: { expr: "$sum(lines.(quantity.value * 2)" }\n'));
+    expect(r.issues[0]).toMatchObject({ code: 'JSONATA_SYNTAX', rule: { line: 3, field: 'fields.total.expr' } });
+    expect(r.issues[0]!.rule!.column).toBeGreaterThan(20);
+  });
+  it('unknown table, type, format, key', () => {
+    expect(load(partner('  x: { path: BEG01, table: purpose }\n')).issues[0]).toMatchObject({ code: 'UNKNOWN_TABLE' });
+    expect(load(partner('  x: { path: BEG01, type: float }\n')).issues[0]).toMatchObject({
+      code: 'MAP_SCHEMA',
+      message: "unknown type 'float'",
+    });
+    expect(load(partner('  x: { path: BEG05, type: date, format: DDMMYY }\n')).issues[0]!.hint).toContain('CCYYMMDD');
+    expect(load(partner('  x: { pth: BEG05 }\n')).issues[0]).toMatchObject({
+      code: 'MAP_SCHEMA',
+      message: "unknown key 'pth' in a value rule",
+    });
+  });
+  it('YAML syntax errors have a line', () => {
+    const r = load('standard: x12\nfields:\n  a: [BEG01\n');
+    expect(r.issues[0]).toMatchObject({ code: 'YAML_SYNTAX', rule: { file: 'p_009/850.yaml' } });
+  });
+  it('extends stays under the maps root', () => {
+    for (const bad of ['../../etc/passwd', '/etc/passwd', 'standard/../../secret', 'C:\\x']) {
+      const r = load(`extends: '${bad}'\n`);
+      expect(r.issues[0]).toMatchObject({ code: 'BAD_EXTENDS', rule: { line: 1 } });
+    }
+    expect(load('extends: standard/x12/004010/999\n').issues[0]!.message).toContain('no such map');
+  });
+  it('a partner removes a base rule with null and merges object rules', () => {
+    const r = load(partner('  orderDate: null\n  parties:\n    each: "N1[N101=ST]"\n'));
+    expect(r.issues).toEqual([]);
+    const parties = r.map!.fields.fields.get('parties');
+    expect(r.map!.fields.fields.has('orderDate')).toBe(false);
+    expect(parties).toMatchObject({ kind: 'object', each: { text: 'N1[N101=ST]' } });
+    expect(parties?.kind === 'object' && [...parties.fields.keys()]).toEqual(['role', 'name']);
+  });
+  it('a partner may not change the base set', () => {
+    expect(load('extends: standard/x12/004010/850\nset: "810"\n').issues[0]).toMatchObject({
+      code: 'MAP_SCHEMA',
+      rule: { line: 2 },
+    });
+  });
+});
