@@ -185,11 +185,18 @@ export function parseEntity(bytes: Uint8Array): MimeResult<MimeEntity> {
  */
 export function parseEntityStrict(bytes: Uint8Array): MimeEntity | undefined {
   const raw = toBuffer(bytes);
+  // A header block ends with an empty line within its first 64 KiB; raw EDI (whose lines can look like
+  // header fields, `UNB+UNOC:3+…`) is turned away here without reading MBs of it as headers.
+  const head = raw.subarray(0, Math.min(raw.length, MAX_STRICT_HEADER_BYTES));
+  if (head.indexOf('\n\n') === -1 && head.indexOf('\n\r\n') === -1) return undefined;
   const { value: block, issues } = parseHeaderBlock(raw);
   // A stray malformed line further down is tolerated; no header block, no end to it, or no Content-Type is not MIME.
   if (issues.some((i) => i.code !== 'bad-header-line') || headerValue(block.headers, 'content-type') === undefined) return undefined;
   return entityFrom(raw, block);
 }
+
+/** The largest header block {@link parseEntityStrict} accepts. */
+const MAX_STRICT_HEADER_BYTES = 64 * 1024;
 
 /** An entity whose headers came from elsewhere (HTTP) and whose body is `body`. */
 export function entityFromHeaders(headers: HeaderField[], body: Uint8Array): MimeEntity {
