@@ -4,7 +4,20 @@
  * archive entries, outbound control-number sequences and durable jobs, on
  * PostgreSQL (pg) or embedded PGlite. See docs/ledger.md.
  */
-export { openLedger, Ledger, DEFAULT_RETENTION_DAYS } from './ledger.js';
+export { openLedger, Ledger, DEFAULT_RETENTION_DAYS, RETENTION_FLOW } from './ledger.js';
+export {
+  Jobs,
+  backoffDelayMs,
+  jobsSchemaFor,
+  DEFAULT_RETRY_POLICIES,
+  FALLBACK_RETRY_POLICY,
+  type DeadLetter,
+  type JobContext,
+  type JobEnvelope,
+  type JobHandler,
+  type JobsOptions,
+  type RetryPolicy,
+} from './jobs.js';
 export type { OpenLedgerOptions, RetentionOptions, RetentionResult, LedgerLogger } from './ledger.js';
 export { openDatabase, type Database, type OpenDatabaseOptions } from './db.js';
 export { migrate, loadMigrations, type MigrateResult, type Migration } from './migrate.js';

@@ -4,6 +4,7 @@
  */
 import { and, eq, sql } from 'drizzle-orm';
 import { openDatabase, type Database, type Db } from './db.js';
+import { Jobs, type JobHandler, type JobsOptions } from './jobs.js';
 import { migrate, type MigrateResult } from './migrate.js';
 import {
   acknowledgments,
@@ -81,7 +82,12 @@ export interface OpenLedgerOptions {
   sequenceMax?: Partial<Record<ControlLevel, number>>;
   /** pg pool size (default 10). */
   poolSize?: number;
+  /** Job system options (retry policies `jobs.retry.<flow>`, polling); used by {@link Ledger.startJobs}. */
+  jobs?: JobsOptions;
 }
+
+/** The flow of the scheduled retention run. */
+export const RETENTION_FLOW = 'ledger.retention';
 
 /** Default dedupe window (days). */
 export const DEFAULT_RETENTION_DAYS = 180;
@@ -119,6 +125,7 @@ export async function openLedger(opts: OpenLedgerOptions = {}): Promise<Ledger> 
 /** The ledger's API over one database. Create with {@link openLedger}. */
 export class Ledger {
   readonly #opts: OpenLedgerOptions;
+  #jobs: Promise<Jobs> | undefined;
 
   /** @internal use {@link openLedger}. */
   constructor(
@@ -138,9 +145,50 @@ export class Ledger {
     return migrate(this.database);
   }
 
-  /** Closes the connection (pool). */
+  /** Stops the job system, if started, and closes the connection (pool). */
   async close(): Promise<void> {
+    if (this.#jobs) await (await this.#jobs).stop();
+    this.#jobs = undefined;
     await this.database.close();
+  }
+
+  /** Starts the durable job system (pg-boss) on this ledger's database; idempotent. */
+  startJobs(opts: JobsOptions = {}): Promise<Jobs> {
+    this.#jobs ??= Jobs.start(this.database, {
+      onError: (err) => this.#opts.logger?.error({ err: err.message }, 'jobs error'),
+      ...this.#opts.jobs,
+      ...opts,
+    });
+    return this.#jobs;
+  }
+
+  async #started(): Promise<Jobs> {
+    if (!this.#jobs) throw new Error('ledger jobs are not started: call startJobs() first');
+    return this.#jobs;
+  }
+
+  /** Enqueues a durable job (see {@link Jobs.enqueue}); {@link startJobs} first. */
+  async enqueue<T>(flow: string, payload: T, opts?: { delayMs?: number; singletonKey?: string }): Promise<string> {
+    return (await this.#started()).enqueue(flow, payload, opts);
+  }
+
+  /** Works a flow's jobs with retries and dead-lettering (see {@link Jobs.work}). */
+  async work<T>(flow: string, handler: JobHandler<T>, opts?: { concurrency?: number }): Promise<void> {
+    return (await this.#started()).work(flow, handler, opts);
+  }
+
+  /** Sends a dead-lettered job back to its flow (see {@link Jobs.replayDeadLetter}). */
+  async replayDeadLetter(id: string): Promise<string | undefined> {
+    return (await this.#started()).replayDeadLetter(id);
+  }
+
+  /** Schedules {@link runRetention} by cron (default daily 03:17 UTC) and works it in this process. */
+  async scheduleRetention(cron = '17 3 * * *'): Promise<void> {
+    const jobs = await this.#started();
+    await jobs.schedule(RETENTION_FLOW, cron);
+    await jobs.work(RETENTION_FLOW, async () => {
+      await this.runRetention();
+    });
   }
 
   /** The dedupe window in days for a partner. */
