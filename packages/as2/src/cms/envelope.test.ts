@@ -91,6 +91,7 @@ describe.skipIf(!available)('EnvelopedData with openssl as the peer', () => {
         { privateKey: next.key, certificate: next.cert },
       ]);
       expect(r.ok && r.content.equals(payload)).toBe(true);
+      expect(r.ok && r.keyIndex).toBe(1);
     });
 
     it('no recipient names our certificate: every key is tried', () => {

@@ -251,15 +251,20 @@ export function decryptEnvelope(der: Uint8Array, keys: DecryptionKey[]): Decrypt
       error: new As2Error('unexpected-processing-error', 'one of our decryption keys or certificates is unreadable'),
     };
   }
-  const matched: { key: KeyObject; recipient: Recipient }[] = [];
-  for (const r of env.recipients)
-    for (const o of ours) if (safeIdentifies(r.rid, o.cert)) matched.push({ key: o.key, recipient: r });
+  const matched: { key: KeyObject; keyIndex: number; recipient: Recipient }[] = [];
+  for (const r of env.recipients) {
+    ours.forEach((o, keyIndex) => {
+      if (safeIdentifies(r.rid, o.cert)) matched.push({ key: o.key, keyIndex, recipient: r });
+    });
+  }
   const candidates =
-    matched.length > 0 ? matched : env.recipients.flatMap((recipient) => ours.map((o) => ({ key: o.key, recipient })));
+    matched.length > 0
+      ? matched
+      : env.recipients.flatMap((recipient) => ours.map((o, keyIndex) => ({ key: o.key, keyIndex, recipient })));
   if (candidates.length === 0) return fail('no key-transport recipient we can use');
 
   let unsupported: string | undefined;
-  for (const { key, recipient } of candidates) {
+  for (const { key, keyIndex, recipient } of candidates) {
     let transport: KeyTransport;
     let cek: Buffer;
     const alg = recipient.keyAlgorithm;
@@ -284,7 +289,8 @@ export function decryptEnvelope(der: Uint8Array, keys: DecryptionKey[]): Decrypt
       continue;
     }
     const content = decryptContent(env, cek);
-    if (content !== undefined) return { ok: true, content, contentAlgorithm: cipher.name, keyTransport: transport };
+    if (content !== undefined)
+      return { ok: true, content, contentAlgorithm: cipher.name, keyTransport: transport, keyIndex };
   }
   return fail(unsupported && matched.length === 1 ? unsupported : DECRYPTION_FAILED);
 }

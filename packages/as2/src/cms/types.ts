@@ -34,6 +34,8 @@ export type DecryptResult =
       contentAlgorithm: string;
       /** Which key transport the sender used. */
       keyTransport: KeyTransport;
+      /** Index into the `keys` given of the key that decrypted (during a rollover: is the partner still on the old certificate?). */
+      keyIndex: number;
     }
   | { ok: false; error: As2Error };
 
