@@ -6,3 +6,4 @@ export * from './mdn.js';
 export * from './receive.js';
 export * from './send.js';
 export * from './cms/index.js';
+export * from './signedEntity.js';

@@ -135,6 +135,12 @@ describe.skipIf(!hasOpenssl())('signed MDN', () => {
     expect(r.status).toBe(0);
   });
 
+  it('a signed MDN relayed with LF-only line ends still verifies', () => {
+    const mdn = signed();
+    const lf = { headers: mdn.headers, body: Buffer.from(mdn.body.toString('latin1').replace(/\r\n/g, '\n'), 'latin1') };
+    expect(parseMdn(lf, { partnerCertificates: [ours.cert] })).toMatchObject({ signatureValid: true, disposition: { type: 'processed' } });
+  });
+
   it('names micalg the legacy way when asked', () => {
     expect(signed('legacy').headers['Content-Type']).toContain('micalg=sha256');
   });

@@ -4,13 +4,13 @@
  * verify the MDNs partners send back for our outbound messages.
  */
 import { randomBytes, randomUUID, type KeyObject } from 'node:crypto';
-import { signDetached, verifyDetached } from './cms/index.js';
+import { signDetached } from './cms/index.js';
 import { As2Error } from './errors.js';
+import { verifySignedEntity } from './signedEntity.js';
 import {
   buildEntity,
   buildMultipartBody,
   decodeBody,
-  decodeDerBody,
   entityFromHeaders,
   formatParameterized,
   headersFromRecord,
@@ -19,7 +19,6 @@ import {
   parseEntityStrict,
   parseHeaderBlock,
   splitMultipart,
-  canonicalizeLineEndings,
   type HeaderField,
   type MimeEntity,
 } from './mime.js';
@@ -306,32 +305,18 @@ function parseMdnUnsafe(
 
   if (entity.contentType.type === 'multipart/signed') {
     out.signed = true;
-    const split = splitMultipart(entity.body, entity.contentType.params.boundary ?? '');
-    const [signedPart, sigPart] = split.value.parts;
-    if (!signedPart || !sigPart) {
-      out.error = new As2Error('unexpected-processing-error', 'signed MDN without two parts');
-      out.signatureValid = false;
-      return out;
-    }
-    const sigEntity = parseEntity(sigPart).value;
-    const signature = decodeDerBody(sigEntity.body, sigEntity.transferEncoding).value;
-    const verifyOpts = {
+    const v = verifySignedEntity(entity, {
       certificates: opts.partnerCertificates,
       ...(opts.now ? { now: opts.now } : {}),
       ...(opts.allowExpiredCertificate ? { allowExpired: true } : {}),
-    };
-    let verified = verifyDetached(signature, signedPart, verifyOpts);
-    if (!verified.ok) {
-      // A receipt stored or relayed with LF line ends was signed in canonical CRLF form (RFC 5751 §3.1.1).
-      const canonical = canonicalizeLineEndings(signedPart);
-      if (canonical !== signedPart) {
-        const again = verifyDetached(signature, canonical, verifyOpts);
-        if (again.ok) verified = again;
-      }
+    });
+    out.signatureValid = v.ok;
+    if (!v.content) {
+      out.error = new As2Error('unexpected-processing-error', 'signed MDN without both parts', { cause: v.ok ? undefined : v.error });
+      return out;
     }
-    out.signatureValid = verified.ok;
-    if (!verified.ok) out.error = verified.error;
-    entity = parseEntity(signedPart).value;
+    if (!v.ok) out.error = v.error;
+    entity = v.content;
   } else if (opts.requireSigned) {
     out.error = new As2Error('insufficient-message-security', 'the MDN is not signed');
   }

@@ -9,9 +9,9 @@ import { children, isContext, parseBer, octets, readOid } from './cms/asn1.js';
 import { Attribute } from './cms/oids.js';
 import { As2Error } from './errors.js';
 import { createMdn, parseAs2Name, type BuiltMdn, type MdnDisposition } from './mdn.js';
+import { PKCS7_SIGNATURE_TYPES, verifySignedEntity } from './signedEntity.js';
 import {
   canonicalizeEntity,
-  canonicalizeLineEndings,
   decodeBody,
   decodeDerBody,
   entityFromHeaders,
@@ -21,7 +21,6 @@ import {
   parseEntity,
   parseEntityStrict,
   parseParameterized,
-  splitMultipart,
   type HeaderField,
   type MimeEntity,
 } from './mime.js';
@@ -296,7 +295,6 @@ function checkPolicy(u: Unwrapped, partner: PartnerSecurity): As2Error | undefin
 }
 
 const PKCS7_MIME = new Set(['application/pkcs7-mime', 'application/x-pkcs7-mime']);
-const PKCS7_SIGNATURE = new Set(['application/pkcs7-signature', 'application/x-pkcs7-signature']);
 const SMIME_TYPES: Record<string, string> = {
   'enveloped-data': 'enveloped',
   'authenveloped-data': 'authEnveloped',
@@ -357,7 +355,7 @@ function unwrap(headers: HeaderField[], body: Uint8Array, partner: PartnerSecuri
       entity = inner;
       continue;
     }
-    if (PKCS7_SIGNATURE.has(type)) {
+    if (PKCS7_SIGNATURE_TYPES.has(type)) {
       return { ...u, error: new As2Error('authentication-failed', 'a bare signature without the signed content') };
     }
     const decoded = decodeBody(entity.body, entity.transferEncoding);
@@ -371,53 +369,21 @@ function unwrap(headers: HeaderField[], body: Uint8Array, partner: PartnerSecuri
 
 /** One multipart/signed layer (RFC 1847 §2.1): verify the first part against the second, return the first as an entity. */
 function verifyLayer(entity: MimeEntity, partner: PartnerSecurity, now: Date | undefined, u: Unwrapped): MimeEntity | As2Error {
-  const boundary = entity.contentType.params.boundary ?? '';
-  const split = splitMultipart(entity.body, boundary);
-  const [signedPart, sigPart] = split.value.parts;
-  if (!signedPart || !sigPart) return new As2Error('integrity-check-failed', 'multipart/signed without both the content and the signature part');
-  const sigEntity = parseEntity(sigPart).value;
-  if (!PKCS7_SIGNATURE.has(sigEntity.contentType.type) && headerValue(sigEntity.headers, 'content-type') !== undefined) {
-    return new As2Error('authentication-failed', `the signature part is ${sigEntity.contentType.type}, not application/pkcs7-signature`);
-  }
-  // Missing Content-Transfer-Encoding with binary DER (IBM Sterling) and base64 both decode here.
-  const signature = decodeDerBody(sigEntity.body, sigEntity.transferEncoding).value;
-  const opts = {
+  const v = verifySignedEntity(entity, {
     certificates: partner.partnerCertificates,
     ...(now ? { now } : {}),
     ...(partner.allowExpiredCertificate ? { allowExpired: true } : {}),
-  };
-  let signedBytes = signedPart;
-  let contentBytes = signedPart;
-  let verified = verifyDetached(signature, signedPart, opts);
-  if (!verified.ok) {
-    // Other readings of the same bytes, tried only after a failure; each still has to verify:
-    // - a message stored with LF line ends was signed in canonical CRLF form (RFC 5751 §3.1.1);
-    // - some senders count the CRLF before the boundary as content (RFC 2046 §5.1.1 gives it to the delimiter).
-    const candidates: { signed: Buffer; content: Buffer }[] = [];
-    const canonical = canonicalizeLineEndings(signedPart);
-    if (canonical !== signedPart) candidates.push({ signed: canonical, content: canonical });
-    const withLineEnd = lineEndAfter(entity.body, signedPart);
-    if (withLineEnd) candidates.push({ signed: withLineEnd, content: signedPart });
-    for (const candidate of candidates) {
-      const again = verifyDetached(signature, candidate.signed, opts);
-      if (again.ok) {
-        verified = again;
-        signedBytes = candidate.signed;
-        contentBytes = candidate.content;
-        break;
-      }
-    }
-  }
-  if (!verified.ok) return verified.error;
+  });
+  if (!v.ok) return v.error;
   if (!u.signed) {
     u.signed = true;
-    u.signedBytes = signedBytes;
-    u.signature = { digestAlgorithm: verified.digestAlgorithm, signer: verified.signer, signedAttributes: verified.signedAttributes };
-    const digest = verified.signedAttributes ? signedMessageDigest(signature) : undefined;
-    const algorithm = normalizeMicAlgorithm(verified.digestAlgorithm);
+    u.signedBytes = v.signedBytes;
+    u.signature = { digestAlgorithm: v.digestAlgorithm, signer: v.signer, signedAttributes: v.signedAttributes };
+    const digest = v.signedAttributes ? signedMessageDigest(v.signature) : undefined;
+    const algorithm = normalizeMicAlgorithm(v.digestAlgorithm);
     if (digest && algorithm) u.signedDigest = { algorithm, digest: digest.toString('base64') };
   }
-  return parseEntity(contentBytes).value;
+  return v.content;
 }
 
 /**
@@ -451,15 +417,6 @@ function signedMessageDigest(der: Buffer): Buffer | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** `part` extended by the CRLF (or LF) that follows it in `body`, when there is one. */
-function lineEndAfter(body: Buffer, part: Buffer): Buffer | undefined {
-  const end = part.byteOffset - body.byteOffset + part.length;
-  if (end < 0 || end > body.length) return undefined;
-  if (body[end] === 0x0d && body[end + 1] === 0x0a) return body.subarray(end - part.length, end + 2);
-  if (body[end] === 0x0a) return body.subarray(end - part.length, end + 1);
-  return undefined;
 }
 
 /** A media type for content that came without MIME headers, from its first bytes. */
