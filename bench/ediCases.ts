@@ -180,19 +180,22 @@ export async function oursGuides(params: EdiCaseParams): Promise<BenchCase> {
 
 /** Ours, streaming: `streamInterchanges(createReadStream(path))`, counting interchanges; the file is never held whole. */
 export async function oursStream(params: EdiCaseParams): Promise<BenchCase> {
+  type Item = { interchange: ParsedLike['interchanges'][number]; issues: unknown[] };
   const edi = await loadEdi();
-  const streamInterchanges = edi?.streamInterchanges as ((source: AsyncIterable<Uint8Array>) => AsyncIterable<ParsedLike['interchanges'][number]>) | undefined;
+  const streamInterchanges = edi?.streamInterchanges as ((source: AsyncIterable<Uint8Array>) => AsyncIterable<Item>) | undefined;
   if (!streamInterchanges) throw new Error('@edigate/edi has no streamInterchanges yet');
   return {
     bytes: statSync(params.path).size,
     async run() {
       let interchanges = 0;
       let sets = 0;
-      for await (const interchange of streamInterchanges(createReadStream(params.path, { highWaterMark: 1 << 20 }))) {
+      let issues = 0;
+      for await (const { interchange, issues: found } of streamInterchanges(createReadStream(params.path, { highWaterMark: 1 << 20 }))) {
         interchanges++;
+        issues += found.length;
         for (const group of interchange.groups) sets += group.sets.length;
       }
-      return `${interchanges} interchanges, ${sets} sets`;
+      return `${interchanges} interchanges, ${sets} sets, ${issues} issues`;
     },
   };
 }

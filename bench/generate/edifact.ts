@@ -33,7 +33,10 @@ function freeText(rng: Rng): string {
   const n = rng.int(2, 5);
   for (let i = 0; i < n; i++) parts.push(rng.pick(words));
   if (rng.chance(0.1)) parts.push(rng.pick(['?+', '?:', "?'", '??']));
-  return parts.join(' ');
+  // 7008 (IMD item description) is an..35; a release character does not count.
+  let text = parts.join(' ');
+  while (text.replace(/\?(.)/g, '$1').length > 35) text = text.slice(0, text.lastIndexOf(' '));
+  return text;
 }
 
 function message(rng: Rng, reference: string): string[] {

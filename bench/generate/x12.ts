@@ -27,6 +27,10 @@ function date8(rng: Rng): string {
   return `2024${String(rng.int(1, 12)).padStart(2, '0')}${String(rng.int(1, 28)).padStart(2, '0')}`;
 }
 
+function hhmm(rng: Rng): string {
+  return `${String(rng.int(0, 23)).padStart(2, '0')}${String(rng.int(0, 59)).padStart(2, '0')}`;
+}
+
 function description(rng: Rng): string {
   const n = rng.int(2, 5);
   const parts: string[] = [];
@@ -58,14 +62,14 @@ function interchange(rng: Rng, index: number, env: EnvelopeOptions, setId: strin
   let receiver = rng.pick(partners);
   if (receiver === sender) receiver = 'EDIGATE';
   const yymmdd = date8(rng).slice(2);
-  const hhmm = `${String(rng.int(0, 23)).padStart(2, '0')}${String(rng.int(0, 59)).padStart(2, '0')}`;
+  const time = hhmm(rng);
   const t = env.terminator;
   // X12.5: ISA is fixed width — 106 bytes with its terminator; ISA16 sits at offset 104.
   const out: string[] = [
-    `ISA*00*${pad('', 10)}*00*${pad('', 10)}*ZZ*${pad(sender, 15)}*ZZ*${pad(receiver, 15)}*${yymmdd}*${hhmm}*${env.isa11}*${env.isaVersion}*${control}*0*P*>`,
+    `ISA*00*${pad('', 10)}*00*${pad('', 10)}*ZZ*${pad(sender, 15)}*ZZ*${pad(receiver, 15)}*${yymmdd}*${time}*${env.isa11}*${env.isaVersion}*${control}*0*P*>`,
   ];
   const groupControl = String((index % 999_999_999) + 1);
-  out.push(`GS*${env.functionalId}*${sender}*${receiver}*20${yymmdd}*${hhmm}*${groupControl}*X*${env.gsVersion}`);
+  out.push(`GS*${env.functionalId}*${sender}*${receiver}*20${yymmdd}*${time}*${groupControl}*X*${env.gsVersion}`);
   sets.forEach((body, i) => {
     const setControl = String(i + 1).padStart(4, '0');
     out.push(`ST*${setId}*${setControl}`, ...body, `SE*${body.length + 2}*${setControl}`);
@@ -120,7 +124,7 @@ export function x12_850(rng: Rng, index: number): string {
 }
 
 function shipNotice(rng: Rng): string[] {
-  const seg: string[] = [`BSN*00*SH${rng.digits(8)}*${date8(rng)}*${rng.digits(4)}*0001`];
+  const seg: string[] = [`BSN*00*SH${rng.digits(8)}*${date8(rng)}*${hhmm(rng)}*0001`];
   let hl = 1;
   seg.push(
     `HL*${hl}**S`,

@@ -22,7 +22,7 @@ export type CaseFactory = (params: unknown) => BenchCase | Promise<BenchCase>;
 /** Messages from worker.ts. */
 export type WorkerMessage =
   | { type: 'setup'; setupMs: number; bytes: number; rssKiB: number }
-  | { type: 'run'; ms: number; check: string }
+  | { type: 'run'; ms: number; cpuMs: number; check: string }
   | { type: 'done'; maxRssKiB: number }
   | { type: 'error'; message: string };
 
@@ -57,6 +57,13 @@ export interface CaseResult {
   medianMs: number;
   /** MB/s at the median run. */
   mbPerSec: number;
+  /** CPU time (user + system, all threads of the child) of each finished timed run, ms. */
+  runsCpuMs: number[];
+  /**
+   * MB/s by median CPU time: steadier than wall time on a machine shared with
+   * other work, but it also counts V8's parallel GC threads.
+   */
+  cpuMbPerSec: number;
   /** Peak resident set size of the child, KiB (absent when it died). */
   maxRssKiB?: number;
   /** RSS right after setup (input loaded), KiB. */
@@ -82,7 +89,7 @@ export function runCase(options: RunCaseOptions): Promise<CaseResult> {
     [options.module, options.export, JSON.stringify(options.params ?? null), String(runs), String(warmup)],
     { execArgv, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] },
   );
-  const result: CaseResult = { status: 'error', bytes: 0, runsMs: [], medianMs: Number.NaN, mbPerSec: Number.NaN };
+  const result: CaseResult = { status: 'error', bytes: 0, runsMs: [], medianMs: Number.NaN, mbPerSec: Number.NaN, runsCpuMs: [], cpuMbPerSec: Number.NaN };
   let stderrTail = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderrTail = (stderrTail + chunk.toString('utf8')).slice(-4000);
@@ -101,6 +108,7 @@ export function runCase(options: RunCaseOptions): Promise<CaseResult> {
         break;
       case 'run':
         result.runsMs.push(message.ms);
+        result.runsCpuMs.push(message.cpuMs);
         result.check = message.check;
         break;
       case 'done':
@@ -124,6 +132,7 @@ export function runCase(options: RunCaseOptions): Promise<CaseResult> {
       }
       result.medianMs = median(result.runsMs);
       result.mbPerSec = mbPerSec(result.bytes, result.medianMs);
+      result.cpuMbPerSec = mbPerSec(result.bytes, median(result.runsCpuMs));
       resolve(result);
     });
   });

@@ -28,10 +28,12 @@ async function main(): Promise<void> {
   const total = Number(warmupRaw) + Number(runsRaw);
   for (let i = 0; i < total; i++) {
     gc?.();
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const check = await benchCase.run();
     const ms = performance.now() - t0;
-    if (i >= Number(warmupRaw)) await send({ type: 'run', ms, check: String(check) });
+    const cpu = process.cpuUsage(cpu0);
+    if (i >= Number(warmupRaw)) await send({ type: 'run', ms, cpuMs: (cpu.user + cpu.system) / 1000, check: String(check) });
   }
   await send({ type: 'done', maxRssKiB: process.resourceUsage().maxRSS });
 }

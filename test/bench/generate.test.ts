@@ -1,8 +1,9 @@
 /**
  * The benchmark's data generators are deterministic (same seed, same bytes)
- * and produce envelopes whose counts add up, checked by node-x12's strict
- * parser for X12 and by counting for EDIFACT.
+ * and produce envelopes whose counts add up (node-x12's strict parser for
+ * X12, counting for EDIFACT) and sets that pass our own guide validation.
  */
+import { parseEdi, validateGuides } from '@edigate/edi';
 import { X12Parser } from 'node-x12';
 import { describe, expect, it } from 'vitest';
 import { edifactOrders } from '../../bench/generate/edifact.js';
@@ -58,6 +59,25 @@ describe('bench data generators', () => {
       }
     }
   });
+
+  for (const [name, generate] of Object.entries(generators)) {
+    it(`${name}: parseEdi + validateGuides find no issue (the bench measures the clean path)`, () => {
+      const result = parseEdi(generateString({ targetBytes: 100_000, seed: 11, generate }));
+      expect(result.issues).toEqual([]);
+      expect(result.interchanges.length).toBeGreaterThan(5);
+      for (const interchange of result.interchanges) {
+        validateGuides(interchange);
+        expect(interchange.issues).toEqual([]);
+        for (const group of interchange.groups) {
+          expect(group.issues).toEqual([]);
+          for (const set of group.sets) {
+            expect(set.supported).toBe(true);
+            expect(set.issues).toEqual([]);
+          }
+        }
+      }
+    });
+  }
 
   it('median', () => {
     expect(median([3, 1, 2])).toBe(2);

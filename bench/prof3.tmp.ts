@@ -1,0 +1,26 @@
+import crypto from 'node:crypto';
+import http from 'node:http';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildMessage } from '@edigate/as2';
+import { createSelfSigned, startGateway, MemoryRecorder, MemoryJobQueue } from '@edigate/gateway';
+const home = mkdtempSync(path.join(os.tmpdir(), 'p3-'));
+const us = createSelfSigned({ commonName: 'BENCH-US', days: 2 });
+const them = createSelfSigned({ commonName: 'BENCH-THEM', days: 2 });
+mkdirSync(path.join(home, 'partner-profiles'));
+writeFileSync(path.join(home, 'k.pem'), us.privateKey); writeFileSync(path.join(home, 'c.pem'), us.certificate); writeFileSync(path.join(home, 't.pem'), them.certificate);
+writeFileSync(path.join(home, 'edigate.yaml'), `as2: { id: BENCH-US, key: k.pem, certificate: c.pem }\nlog: { level: warn }\narchive: { fsync: ${process.env.FSYNC ?? 'true'} }\n`);
+writeFileSync(path.join(home, 'partner-profiles/them.yaml'), 'id: them\nname: Them\nas2: { id: BENCH-THEM, certificate: ../t.pem }\n');
+const mem = process.env.MEM === '1';
+const gw = await startGateway({ home, port: 0, ...(mem ? { recorder: new MemoryRecorder(), jobs: new MemoryJobQueue() } : { inMemoryLedger: true }) });
+const payload = crypto.randomBytes(Number(process.env.SIZE ?? 1000000));
+const agent = new http.Agent({ keepAlive: true });
+const post = (m: { headers: Record<string, string>; body: Buffer }) => new Promise<number>((resolve, reject) => { const req = http.request({ host: '127.0.0.1', port: gw.port, path: '/as2', method: 'POST', agent, headers: { ...m.headers, 'content-length': String(m.body.length) } }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode!)); }); req.on('error', reject); req.end(m.body); });
+const msgs = Array.from({ length: Number(process.env.N ?? 10) }, () => buildMessage(payload, { as2From: 'BENCH-THEM', as2To: 'BENCH-US', contentType: 'application/edi-x12', sign: { privateKey: them.privateKey, certificate: them.certificate }, encrypt: { certificates: [us.certificate] }, mdn: { signed: true, micAlgorithm: 'sha-256' } }));
+await post(msgs.pop()!);
+const times: number[] = [];
+for (const m of msgs) { const t = performance.now(); await post(m); times.push(performance.now() - t); }
+times.sort((a, b) => a - b);
+console.log(`mem=${mem} fsync=${process.env.FSYNC ?? 'true'} size=${payload.length} median ms`, times[times.length >> 1]!.toFixed(1));
+await gw.close(); agent.destroy();
