@@ -132,7 +132,9 @@ function readIsa(s: string, pos: number, final: boolean, lenient: boolean): Head
   }
   const fields = rawFields.map((f) => (lenient ? f.replace(/[\r\n]/g, '') : f));
   fields.push(component === '' ? '' : isa16);
-  rawFields.push(isa16);
+  // Widths are checked on the bytes as read (the line breaks the lenient option drops do not count).
+  const widths = lenient ? fields.slice(0, 15) : rawFields;
+  widths.push(isa16);
   const sc = segment.charCodeAt(0);
   if (segment.length === 1 && (isAlnum(sc) || segment === elem || segment === component)) {
     issues.push({
@@ -164,7 +166,7 @@ function readIsa(s: string, pos: number, final: boolean, lenient: boolean): Head
     raw,
     delimiters,
     end: t + segment.length,
-    isa: { fields, rawFields },
+    isa: { fields, rawFields: widths },
     issues,
   };
 }
