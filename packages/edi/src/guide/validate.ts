@@ -14,6 +14,7 @@
 import type {
   Composite,
   EdiIssue,
+  Repeated,
   ElementValue,
   Interchange,
   LoopNode,
@@ -51,7 +52,7 @@ export interface SetValidation {
 }
 
 interface Frame {
-  loop: CompiledLoop;
+  readonly loop: CompiledLoop;
   node: LoopNode;
   /** Index of the entry last used; -1 before the first. */
   pos: number;
@@ -59,6 +60,16 @@ interface Frame {
   counts: number[];
   /** 0 for the set's root, otherwise the loop id (AK303). */
   isRoot: boolean;
+}
+
+/** Where in a segment an element finding sits, and the value at fault. */
+interface IssueWhere {
+  element: number;
+  component?: number;
+  repetition?: number;
+  /** Data element reference number; '' when the position has no definition. */
+  ref: string;
+  value?: string;
 }
 
 const wellFormedTag = /^[A-Z][A-Z0-9]{1,2}$/;
@@ -103,19 +114,21 @@ class SetValidator {
     });
   }
 
-  elementIssue(
-    problem: ElementProblem,
-    at: { segment: Segment; position: number; loopId: string | undefined },
-    where: { element: number; component?: number; repetition?: number; ref: string; value?: string },
-  ): void {
+  /** The segment whose elements are being checked (set by {@link checkSegment}; fields, not an object per segment). */
+  private segment: Segment | undefined;
+  private position = 0;
+  private loopId: string | undefined;
+
+  elementIssue(problem: ElementProblem, where: IssueWhere): void {
     const p = elementProblems[problem];
+    const segment = this.segment!;
     const issue: EdiIssue = {
-      ...this.base(at.position, at.segment.tag, at.loopId, at.segment.offset),
+      ...this.base(this.position, segment.tag, this.loopId, segment.offset),
       code: problem,
       severity: 'error',
       level: 'element',
       element: where.element,
-      message: `${at.segment.tag}${String(where.element).padStart(2, '0')}${where.component === undefined ? '' : `-${where.component}`} (${where.ref}) at position ${at.position}: ${p.text}`,
+      message: `${segment.tag}${String(where.element).padStart(2, '0')}${where.component === undefined ? '' : `-${where.component}`}${where.ref === '' ? '' : ` (${where.ref})`} at position ${this.position}: ${p.text}`,
       codes: this.x12 ? { ak304: '8', ak403: this.v4010 ? p.ak403v4010 : p.ak403 } : { contrl: p.contrl },
     };
     if (where.ref !== '') issue.elementRef = where.ref;
@@ -127,56 +140,50 @@ class SetValidator {
 
   /** Check a placed segment's elements against its definition. */
   checkSegment(segment: Segment, definition: CompiledSegment, position: number, loopId: string | undefined): void {
+    this.segment = segment;
+    this.position = position;
+    this.loopId = loopId;
     const values = segment.elements;
     const defs = definition.elements;
-    const at = { segment, position, loopId };
     let last = values.length;
     while (last > 0 && isEmpty(values[last - 1])) last--;
-    const n = Math.max(last, defs.length);
+    const n = last > defs.length ? last : defs.length;
     for (let i = 0; i < n; i++) {
       const def = defs[i];
       const value = values[i];
       if (def === undefined) {
-        if (!isEmpty(value)) this.elementIssue('ELEMENT_TOO_MANY', at, { element: i + 1, ref: '', value: componentOf(value) });
+        if (!isEmpty(value)) this.elementIssue('ELEMENT_TOO_MANY', { element: i + 1, ref: '', value: componentOf(value) });
         continue;
       }
       if (value === undefined || isEmpty(value)) {
-        if (def.req === 'M') this.elementIssue('ELEMENT_MANDATORY_MISSING', at, { element: i + 1, ref: def.ref });
+        if (def.req === 'M') this.elementIssue('ELEMENT_MANDATORY_MISSING', { element: i + 1, ref: def.ref });
         continue;
       }
-      this.checkElement(value, def, at, i + 1);
+      if (typeof value === 'string') this.checkOne(value, def, i + 1, 0);
+      else this.checkElement(value, def, i + 1);
     }
-    if (definition.syntax.length > 0) this.checkSyntax(definition.syntax, (k) => !isEmpty(values[k - 1]), at, defs, undefined);
+    if (definition.syntax.length > 0) this.checkSyntax(definition.syntax, values, defs, 0);
   }
 
-  private checkElement(value: ElementValue, def: CompiledElement, at: { segment: Segment; position: number; loopId: string | undefined }, element: number): void {
-    if (typeof value === 'string') {
-      this.checkOne(value, def, at, element, undefined);
-      return;
-    }
+  private checkElement(value: Composite | Repeated, def: CompiledElement, element: number): void {
     if ('repeats' in value) {
       const repeats = value.repeats;
       for (let r = 0; r < repeats.length; r++) {
         const rep = repeats[r];
         if (rep === undefined || rep === '') continue;
         if (r >= def.repeat) {
-          this.elementIssue('ELEMENT_TOO_MANY_REPETITIONS', at, { element, repetition: r + 1, ref: def.ref });
+          this.elementIssue('ELEMENT_TOO_MANY_REPETITIONS', { element, repetition: r + 1, ref: def.ref });
           return;
         }
-        this.checkOne(rep, def, at, element, repeats.length > 1 ? r + 1 : undefined);
+        this.checkOne(rep, def, element, repeats.length > 1 ? r + 1 : 0);
       }
       return;
     }
-    this.checkOne(value, def, at, element, undefined);
+    this.checkOne(value, def, element, 0);
   }
 
-  private checkOne(
-    value: string | Composite,
-    def: CompiledElement,
-    at: { segment: Segment; position: number; loopId: string | undefined },
-    element: number,
-    repetition: number | undefined,
-  ): void {
+  /** Check one value (one repetition) of an element position; `repetition` 0 when not repeated. */
+  private checkOne(value: string | Composite, def: CompiledElement, element: number, repetition: number): void {
     const composite = def.composite;
     if (composite === undefined) {
       let simple: string;
@@ -184,95 +191,127 @@ class SetValidator {
       else {
         for (let k = 1; k < value.components.length; k++) {
           if (value.components[k] !== '') {
-            this.elementIssue('ELEMENT_TOO_MANY_COMPONENTS', at, { element, component: k + 1, ref: def.ref, ...(repetition === undefined ? {} : { repetition }) });
+            this.elementIssue('ELEMENT_TOO_MANY_COMPONENTS', withRepetition({ element, component: k + 1, ref: def.ref }, repetition));
             return;
           }
         }
         simple = value.components[0] ?? '';
       }
       if (simple === '') {
-        if (def.req === 'M') this.elementIssue('ELEMENT_MANDATORY_MISSING', at, { element, ref: def.ref });
+        if (def.req === 'M') this.elementIssue('ELEMENT_MANDATORY_MISSING', { element, ref: def.ref });
         return;
       }
       const problem = checkValue(simple, def, this.options);
-      if (problem !== undefined) this.elementIssue(problem, at, { element, ref: def.ref, value: simple, ...(repetition === undefined ? {} : { repetition }) });
+      if (problem !== undefined) this.elementIssue(problem, withRepetition({ element, ref: def.ref, value: simple }, repetition));
       return;
     }
-    const components = typeof value === 'string' ? [value] : value.components;
     const defs = composite.components;
+    if (typeof value === 'string') {
+      // A composite sent as one value: its first component.
+      this.checkComponent(value, defs, 0, element, repetition);
+      for (let k = 1; k < defs.length; k++) {
+        if (defs[k]!.req === 'M') this.elementIssue('ELEMENT_MANDATORY_MISSING', withRepetition({ element, component: k + 1, ref: defs[k]!.ref }, repetition));
+      }
+      return;
+    }
+    const components = value.components;
     let last = components.length;
     while (last > 0 && components[last - 1] === '') last--;
-    for (let k = 0; k < Math.max(last, defs.length); k++) {
-      const cdef = defs[k];
-      const c = components[k] ?? '';
-      const where = { element, component: k + 1, ref: cdef?.ref ?? def.ref, ...(repetition === undefined ? {} : { repetition }) };
-      if (cdef === undefined) {
-        if (c !== '') {
-          this.elementIssue('ELEMENT_TOO_MANY_COMPONENTS', at, where);
-          return;
-        }
-        continue;
-      }
+    if (last > defs.length) {
+      this.elementIssue('ELEMENT_TOO_MANY_COMPONENTS', withRepetition({ element, component: defs.length + 1, ref: def.ref }, repetition));
+      last = defs.length;
+    }
+    for (let k = 0; k < defs.length; k++) {
+      const c = k < last ? components[k]! : '';
       if (c === '') {
-        if (cdef.req === 'M') this.elementIssue('ELEMENT_MANDATORY_MISSING', at, where);
+        if (defs[k]!.req === 'M') this.elementIssue('ELEMENT_MANDATORY_MISSING', withRepetition({ element, component: k + 1, ref: defs[k]!.ref }, repetition));
         continue;
       }
+      const cdef = defs[k]!;
       const problem = checkValue(c, cdef, this.options);
       if (problem !== undefined) {
-        this.elementIssue(problem, at, { ...where, value: c });
+        this.elementIssue(problem, withRepetition({ element, component: k + 1, ref: cdef.ref, value: c }, repetition));
         continue;
       }
       if (cdef.dateFormatFrom !== undefined) {
         const format = components[cdef.dateFormatFrom - 1] ?? '';
-        if (format !== '' && !isValidEdifactDateTime(c, format)) this.elementIssue('ELEMENT_INVALID_DATE', at, { ...where, value: c });
+        if (format !== '' && !isValidEdifactDateTime(c, format)) {
+          this.elementIssue('ELEMENT_INVALID_DATE', withRepetition({ element, component: k + 1, ref: cdef.ref, value: c }, repetition));
+        }
       }
     }
-    if (composite.syntax.length > 0) {
-      this.checkSyntax(composite.syntax, (k) => (components[k - 1] ?? '') !== '', at, defs, element);
+    if (composite.syntax.length > 0) this.checkSyntax(composite.syntax, components, defs, element);
+  }
+
+  /** Check component `k` (0-based) of a composite given as a plain value. */
+  private checkComponent(c: string, defs: readonly CompiledElement[], k: number, element: number, repetition: number): void {
+    const cdef = defs[k];
+    if (cdef === undefined || c === '') return;
+    const problem = checkValue(c, cdef, this.options);
+    if (problem !== undefined) this.elementIssue(problem, withRepetition({ element, component: k + 1, ref: cdef.ref, value: c }, repetition));
+  }
+
+  /**
+   * X12.6 relational conditions (syntax notes) over element positions (or,
+   * with `compositeElement` > 0, component positions of that element).
+   */
+  private checkSyntax(
+    notes: readonly SyntaxNote[],
+    values: readonly (ElementValue | undefined)[],
+    defs: readonly CompiledElement[],
+    compositeElement: number,
+  ): void {
+    for (const note of notes) {
+      const els = note.elements;
+      const first = els[0]!;
+      let presentCount = 0;
+      for (const k of els) if (!isEmpty(values[k - 1])) presentCount++;
+      switch (note.rule) {
+        case 'P':
+          if (presentCount > 0 && presentCount < els.length) {
+            for (const k of els) if (isEmpty(values[k - 1])) this.syntaxIssue('ELEMENT_CONDITIONAL_MISSING', k, defs, compositeElement);
+          }
+          break;
+        case 'R':
+          if (presentCount === 0) this.syntaxIssue('ELEMENT_CONDITIONAL_MISSING', first, defs, compositeElement);
+          break;
+        case 'C':
+          if (!isEmpty(values[first - 1])) {
+            for (let j = 1; j < els.length; j++) if (isEmpty(values[els[j]! - 1])) this.syntaxIssue('ELEMENT_CONDITIONAL_MISSING', els[j]!, defs, compositeElement);
+          }
+          break;
+        case 'L':
+          if (!isEmpty(values[first - 1]) && presentCount === 1) this.syntaxIssue('ELEMENT_CONDITIONAL_MISSING', els[1] ?? first, defs, compositeElement);
+          break;
+        case 'E':
+          if (presentCount > 1) {
+            let seen = 0;
+            for (const k of els) {
+              if (isEmpty(values[k - 1])) continue;
+              if (++seen === 2) this.syntaxIssue('ELEMENT_EXCLUSION_VIOLATED', k, defs, compositeElement);
+            }
+          }
+          break;
+      }
     }
   }
 
-  /** X12.6 relational conditions (syntax notes) over element or component positions. */
-  private checkSyntax(
-    notes: readonly SyntaxNote[],
-    present: (position: number) => boolean,
-    at: { segment: Segment; position: number; loopId: string | undefined },
-    defs: readonly CompiledElement[],
-    compositeElement: number | undefined,
-  ): void {
-    const report = (problem: ElementProblem, k: number): void => {
-      const ref = defs[k - 1]?.ref ?? '';
-      if (compositeElement === undefined) this.elementIssue(problem, at, { element: k, ref });
-      else this.elementIssue(problem, at, { element: compositeElement, component: k, ref });
-    };
-    for (const note of notes) {
-      const els = note.elements;
-      const first = els[0] ?? 0;
-      switch (note.rule) {
-        case 'P': {
-          const any = els.some(present);
-          if (any) for (const k of els) if (!present(k)) report('ELEMENT_CONDITIONAL_MISSING', k);
-          break;
-        }
-        case 'R':
-          if (!els.some(present)) report('ELEMENT_CONDITIONAL_MISSING', first);
-          break;
-        case 'C':
-          if (present(first)) for (const k of els.slice(1)) if (!present(k)) report('ELEMENT_CONDITIONAL_MISSING', k);
-          break;
-        case 'L':
-          if (present(first) && !els.slice(1).some(present)) report('ELEMENT_CONDITIONAL_MISSING', els[1] ?? first);
-          break;
-        case 'E': {
-          let seen = 0;
-          for (const k of els) {
-            if (!present(k)) continue;
-            seen++;
-            if (seen === 2) report('ELEMENT_EXCLUSION_VIOLATED', k);
-          }
-          break;
-        }
-      }
+  private syntaxIssue(problem: ElementProblem, k: number, defs: readonly CompiledElement[], compositeElement: number): void {
+    const ref = defs[k - 1]?.ref ?? '';
+    if (compositeElement === 0) this.elementIssue(problem, { element: k, ref });
+    else this.elementIssue(problem, { element: compositeElement, component: k, ref });
+  }
+
+  /** Position and byte offset of the segment being placed, for findings about segments that should have come before it. */
+  at = { position: 0, offset: 0 };
+
+  /** Report the mandatory entries of `frame` in [from, to) that never came. */
+  reportMissing(frame: Frame, from: number, to: number): void {
+    for (let k = from; k < to; k++) {
+      const entry = frame.loop.entries[k];
+      if (entry === undefined || entry.req !== 'M' || frame.counts[k] !== 0) continue;
+      const loopId = entry.loop !== undefined ? entry.loop.id : frame.isRoot ? undefined : frame.loop.id;
+      this.segmentIssue('SEGMENT_MANDATORY_MISSING', { position: this.at.position, tag: entry.tag, ...(loopId === undefined ? {} : { loopId }), offset: this.at.offset }, 'expected before this position');
     }
   }
 
@@ -281,42 +320,66 @@ class SetValidator {
     const id = elementText(segment, 1);
     const parentId = elementText(segment, 2);
     node.hierarchy = { id, parentId, levelCode: elementText(segment, 3), children: [] };
-    const at = { segment, position, loopId: 'HL' };
+    this.segment = segment;
+    this.position = position;
+    this.loopId = 'HL';
     const numeric = /^\d+$/.test(id) ? Number(id) : NaN;
     if (id !== '') {
-      if (this.hlById.has(id)) this.elementIssue('HL_ID_DUPLICATE', at, { element: 1, ref: '628', value: id });
-      else if (!Number.isNaN(numeric) && numeric <= this.lastHlId) this.elementIssue('HL_ID_NOT_INCREASING', at, { element: 1, ref: '628', value: id });
+      if (this.hlById.has(id)) this.elementIssue('HL_ID_DUPLICATE', { element: 1, ref: '628', value: id });
+      else if (!Number.isNaN(numeric) && numeric <= this.lastHlId) this.elementIssue('HL_ID_NOT_INCREASING', { element: 1, ref: '628', value: id });
       if (!Number.isNaN(numeric)) this.lastHlId = Math.max(this.lastHlId, numeric);
     }
     if (parentId === '') this.hierarchyRoots.push(node);
     else {
       const parent = parentId === id ? undefined : this.hlById.get(parentId);
-      if (parent?.hierarchy === undefined) this.elementIssue('HL_PARENT_UNKNOWN', at, { element: 2, ref: '734', value: parentId });
+      if (parent?.hierarchy === undefined) this.elementIssue('HL_PARENT_UNKNOWN', { element: 2, ref: '734', value: parentId });
       else parent.hierarchy.children.push(node);
     }
     if (id !== '' && !this.hlById.has(id)) this.hlById.set(id, node);
   }
 }
 
+/** Adds a repetition position (1-based) to an issue location when the element repeats. */
+function withRepetition(where: IssueWhere, repetition: number): IssueWhere {
+  if (repetition > 0) where.repetition = repetition;
+  return where;
+}
+
+function allEmpty(components: readonly string[]): boolean {
+  for (let i = 0; i < components.length; i++) if (components[i] !== '') return false;
+  return true;
+}
+
 function isEmpty(value: ElementValue | undefined): boolean {
   if (value === undefined || value === '') return true;
   if (typeof value === 'string') return false;
-  if ('components' in value) return value.components.every((c) => c === '');
-  return value.repeats.every((r) => r === '' || (typeof r !== 'string' && r.components.every((c) => c === '')));
+  if ('components' in value) return allEmpty(value.components);
+  for (const r of value.repeats) if (r !== '' && (typeof r === 'string' || !allEmpty(r.components))) return false;
+  return true;
 }
 
-/** Close a loop instance: report its mandatory entries after the current position that never came. */
-function reportMissing(v: SetValidator, frame: Frame, from: number, to: number, at: { position: number; offset: number }): void {
-  for (let k = from; k < to; k++) {
-    const entry = frame.loop.entries[k];
-    if (entry === undefined || entry.req !== 'M' || frame.counts[k] !== 0) continue;
-    const loopId = entry.loop !== undefined ? entry.loop.id : frame.isRoot ? undefined : frame.loop.id;
-    v.segmentIssue('SEGMENT_MANDATORY_MISSING', { position: at.position, tag: entry.tag, ...(loopId === undefined ? {} : { loopId }), offset: at.offset }, `expected before this position`);
-  }
+/**
+ * Frames are reused (one free list per loop definition): validation is
+ * synchronous, so a frame released when its loop closes is free for the next
+ * instance, and a 100 MB file does not allocate a counts array per loop.
+ */
+const framePool = new Map<CompiledLoop, Frame[]>();
+
+function acquireFrame(loop: CompiledLoop, node: LoopNode, isRoot: boolean): Frame {
+  const free = framePool.get(loop);
+  const frame = free?.pop();
+  if (frame === undefined) return { loop, node, pos: -1, counts: new Array<number>(loop.entries.length).fill(0), isRoot };
+  frame.node = node;
+  frame.pos = -1;
+  frame.counts.fill(0);
+  frame.isRoot = isRoot;
+  return frame;
 }
 
-function newFrame(loop: CompiledLoop, node: LoopNode, isRoot: boolean): Frame {
-  return { loop, node, pos: -1, counts: new Array<number>(loop.entries.length).fill(0), isRoot };
+function releaseFrame(frame: Frame): void {
+  const free = framePool.get(frame.loop);
+  if (free === undefined) framePool.set(frame.loop, [frame]);
+  else if (free.length < 64) free.push(frame);
 }
 
 /** Whether a tag could have been placed earlier in one of the open loops (AK304 7 rather than 2). */
@@ -331,7 +394,7 @@ function seenEarlier(stack: readonly Frame[], tag: string): boolean {
 function run(guide: CompiledGuide, set: TransactionSet, context: SetContext): { issues: EdiIssue[]; tree: SetTree } {
   const v = new SetValidator(guide, context);
   const root: LoopNode = { kind: 'loop', id: set.id, children: [] };
-  const stack: Frame[] = [newFrame(guide.root, root, true)];
+  const stack: Frame[] = [acquireFrame(guide.root, root, true)];
   const segments = set.segments;
   const lastIndex = segments.length - 1;
   for (let i = 0; i < segments.length; i++) {
@@ -339,6 +402,8 @@ function run(guide: CompiledGuide, set: TransactionSet, context: SetContext): { 
     const tag = segment.tag;
     const position = i + 1;
     const segmentNode: SegmentNode = { kind: 'segment', segment, position };
+    v.at.position = position;
+    v.at.offset = segment.offset;
     let placed = false;
     for (let d = stack.length - 1; d >= 0; d--) {
       const frame = stack[d]!;
@@ -355,9 +420,10 @@ function run(guide: CompiledGuide, set: TransactionSet, context: SetContext): { 
       if (found < 0) continue;
       while (stack.length - 1 > d) {
         const closed = stack.pop()!;
-        reportMissing(v, closed, closed.pos + 1, closed.loop.entries.length, { position, offset: segment.offset });
+        v.reportMissing(closed, closed.pos + 1, closed.loop.entries.length);
+        releaseFrame(closed);
       }
-      reportMissing(v, frame, frame.pos + 1, found, { position, offset: segment.offset });
+      v.reportMissing(frame, frame.pos + 1, found);
       frame.pos = found;
       const count = ++frame.counts[found]!;
       const entry = frame.loop.entries[found]!;
@@ -365,7 +431,7 @@ function run(guide: CompiledGuide, set: TransactionSet, context: SetContext): { 
       if (entry.loop !== undefined) {
         const node: LoopNode = { kind: 'loop', id: entry.loop.id, children: [segmentNode] };
         frame.node.children.push(node);
-        const child = newFrame(entry.loop, node, false);
+        const child = acquireFrame(entry.loop, node, false);
         child.pos = 0;
         child.counts[0] = 1;
         stack.push(child);
@@ -395,13 +461,13 @@ function run(guide: CompiledGuide, set: TransactionSet, context: SetContext): { 
     else if (guide.coverage === 'full') v.segmentIssue('SEGMENT_NOT_IN_SET', at, '');
     else v.segmentIssue('SEGMENT_UNEXPECTED', at, compiledSegment(guide.dictionary, tag) === undefined ? 'not in the guide' : 'not in this set\'s guide');
   }
-  if (set.complete) {
-    const end = segments[lastIndex];
-    const at = { position: segments.length, offset: end?.offset ?? set.offset };
-    while (stack.length > 0) {
-      const frame = stack.pop()!;
-      reportMissing(v, frame, frame.pos + 1, frame.loop.entries.length, at);
-    }
+  v.at.position = segments.length;
+  v.at.offset = segments[lastIndex]?.offset ?? set.offset;
+  while (stack.length > 0) {
+    const frame = stack.pop()!;
+    // An incomplete set (no trailer) is the envelope checker's finding; what follows the cut is unknown.
+    if (set.complete) v.reportMissing(frame, frame.pos + 1, frame.loop.entries.length);
+    releaseFrame(frame);
   }
   const issues = v.issues;
   if (issues.length > 1) issues.sort((a, b) => (a.segmentPosition ?? 0) - (b.segmentPosition ?? 0));
