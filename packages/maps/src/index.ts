@@ -29,3 +29,4 @@ export * from './translate.js';
 export * from './repository.js';
 export * from './golden.js';
 export { setOutline, arrangeByOutline, nestHierarchy, type SetOutline, type LoopOutline } from './structures.js';
+export * from './outbound.js';
