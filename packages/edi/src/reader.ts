@@ -245,7 +245,9 @@ function headerAt(s: string, pos: number, final: boolean): 'ISA' | 'UNA' | 'UNB'
   if (c0 === 0x55 && s.charCodeAt(pos + 1) === 0x4e) {
     const c2 = s.charCodeAt(pos + 2);
     if (c2 === 0x41) return 'UNA';
-    if (c2 === 0x42 && !isAlnum(s.charCodeAt(pos + 3))) return 'UNB';
+    // Without UNA the element separator after UNB is a visible character (default `+`).
+    const c3 = s.charCodeAt(pos + 3);
+    if (c2 === 0x42 && !isAlnum(c3) && c3 > 0x20 && c3 < 0x7f) return 'UNB';
   }
   return false;
 }
@@ -829,6 +831,26 @@ export class EdiReader {
     const segments = allSegments(ic);
     const sevenBitOrUnknown = cur.x12 || cur.sevenBit || cur.declared === undefined;
     let firstHigh: Segment | undefined;
+    if (cur.declared === 'utf8') {
+      // UNOW/UNOY: the bytes must be UTF-8 (ISO 10646-1); invalid sequences decode to U+FFFD and are reported.
+      let bad: Segment | undefined;
+      const check = (v: string) => {
+        if (bad === undefined && /[\x80-\xff]/.test(v) && !isUtf8(Buffer.from(v, 'latin1'))) bad = current;
+      };
+      let current: Segment | undefined;
+      for (const seg of segments) {
+        current = seg;
+        check(seg.tag);
+        forEachText(seg, check);
+      }
+      if (bad !== undefined) {
+        cur.builder.issue(IssueCode.characterSetViolation, 'interchange', 'bytes that are not UTF-8 under a UTF-8 syntax identifier', {
+          offset: (bad as Segment).offset,
+          segmentTag: (bad as Segment).tag,
+          codes: { contrl: Contrl.invalidCharacter },
+        });
+      }
+    }
     if (sevenBitOrUnknown) {
       // Undeclared (X12) or 7-bit-only (UNOA/UNOB) with high bytes: UTF-8 when every such value is valid UTF-8, else latin1.
       let utf8 = true;
@@ -841,6 +863,7 @@ export class EdiReader {
       };
       for (const seg of segments) {
         const before = any;
+        check(seg.tag);
         forEachText(seg, check);
         if (any && !before) firstHigh ??= seg;
       }
@@ -966,6 +989,7 @@ function forEachText(seg: Segment, fn: (v: string) => void): void {
 }
 
 function mapText(seg: Segment, fn: (v: string) => string): void {
+  (seg as { tag: string }).tag = fn(seg.tag);
   const els = seg.elements as ElementValue[];
   const mapComposite = (c: Composite): Composite => ({ components: c.components.map(fn) });
   for (let i = 0; i < els.length; i++) {
