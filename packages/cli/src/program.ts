@@ -5,11 +5,15 @@ import { registerServe } from './commands/serve.js';
 import { registerCerts } from './commands/certs.js';
 import { registerPartners } from './commands/partners.js';
 import { registerSend } from './commands/send.js';
+import { registerIngest } from './commands/ingest.js';
+import { registerLedger } from './commands/ledger.js';
+import { registerMaps } from './commands/maps.js';
+import { registerTranslate } from './commands/translate.js';
 
 /** Each command module adds its commands to the program; an exit code comes back through `setExit`. */
 export type Register = (program: Command, io: Io, setExit: (code: number) => void) => void;
 
-const registrations: Register[] = [registerValidate, registerServe, registerCerts, registerPartners, registerSend];
+const registrations: Register[] = [registerValidate, registerServe, registerCerts, registerPartners, registerSend, registerIngest, registerLedger, registerTranslate, registerMaps];
 
 /** Builds the `edigate` program. */
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {

@@ -45,7 +45,7 @@ export interface OpenDatabaseOptions {
   url?: string;
   /** PGlite data directory; in-memory when absent. */
   dataDir?: string;
-  /** Schema for the ledger's tables (default `public`); created when missing. */
+  /** Schema for the ledger's tables (default: the URL's `?schema=`, else `public`); created when missing. */
   schema?: string;
   /** pg pool size (default 10). */
   poolSize?: number;
@@ -61,9 +61,21 @@ export function quoteIdent(name: string): string {
 
 /** Opens the database: a pg pool for `url`, else PGlite at `dataDir` (in memory when undefined). */
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
-  const schemaName = opts.schema ?? 'public';
+  let url = opts.url;
+  let schemaName = opts.schema;
+  if (url && /[?&]schema=/.test(url)) {
+    // `?schema=<name>` in the URL picks the schema (as Prisma's URLs do); PostgreSQL itself must not see it.
+    const parsed = new URL(url);
+    const fromUrl = parsed.searchParams.get('schema');
+    if (fromUrl !== null) {
+      parsed.searchParams.delete('schema');
+      url = parsed.toString();
+      schemaName ??= fromUrl;
+    }
+  }
+  schemaName ??= 'public';
   const quoted = quoteIdent(schemaName);
-  if (opts.url) return openPg(opts.url, schemaName, quoted, opts.poolSize ?? 10);
+  if (url) return openPg(url, schemaName, quoted, opts.poolSize ?? 10);
   return openPglite(opts.dataDir, schemaName, quoted);
 }
 
