@@ -833,20 +833,16 @@ export class EdiReader {
     let firstHigh: Segment | undefined;
     if (cur.declared === 'utf8') {
       // UNOW/UNOY: the bytes must be UTF-8 (ISO 10646-1); invalid sequences decode to U+FFFD and are reported.
-      let bad: Segment | undefined;
-      const check = (v: string) => {
-        if (bad === undefined && /[\x80-\xff]/.test(v) && !isUtf8(Buffer.from(v, 'latin1'))) bad = current;
-      };
-      let current: Segment | undefined;
-      for (const seg of segments) {
-        current = seg;
-        check(seg.tag);
-        forEachText(seg, check);
-      }
+      const invalid = (v: string) => /[\x80-\xff]/.test(v) && !isUtf8(Buffer.from(v, 'latin1'));
+      const bad = segments.find((seg) => {
+        let found = invalid(seg.tag);
+        if (!found) forEachText(seg, (v) => (found ||= invalid(v)));
+        return found;
+      });
       if (bad !== undefined) {
         cur.builder.issue(IssueCode.characterSetViolation, 'interchange', 'bytes that are not UTF-8 under a UTF-8 syntax identifier', {
-          offset: (bad as Segment).offset,
-          segmentTag: (bad as Segment).tag,
+          offset: bad.offset,
+          segmentTag: bad.tag,
           codes: { contrl: Contrl.invalidCharacter },
         });
       }
