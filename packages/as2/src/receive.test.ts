@@ -175,6 +175,15 @@ describe.skipIf(!hasOpenssl())('AS2 receive', () => {
       expect(r.mic?.digest).toBe(computeMic(signedEntity, 'sha-256'));
     });
 
+    it('non-ASCII filename and subject, RSA-PSS signature', async () => {
+      const msg = send({ filename: 'Lieferschein Köln.edi', subject: 'Bestellung für Köln\r\nX-Injected: 1', sign: { ...sign(), pss: true } });
+      expect(msg.headers.Subject).toMatch(/^=\?UTF-8\?B\?[A-Za-z0-9+/=]+\?=$/);
+      expect(Object.values(msg.headers).every((v) => /^[\x20-\x7e]*$/.test(v))).toBe(true);
+      const r = await receiveMessage(msg, ctx);
+      expect(r.error).toBeUndefined();
+      expect(r.payload?.filename).toBe('Lieferschein Köln.edi');
+    });
+
     it('RFC 2231 filename* in Content-Disposition', async () => {
       const signedEntity = Buffer.concat([Buffer.from("Content-Type: application/edi-x12\r\nContent-Disposition: attachment; filename*=UTF-8''Bestellung%20M%C3%BCnchen.edi\r\n\r\n"), EDI]);
       const r = await receiveMessage({ headers: { 'AS2-From': 'THEM', 'AS2-To': 'US', 'Content-Type': 'application/pkcs7-mime; smime-type=compressed-data' }, body: compress(signedEntity) }, ctx);

@@ -23,7 +23,7 @@ export interface BuildMessageOptions {
   /** Sent as Content-Disposition filename. */
   filename?: string;
   /** Sign with our key (multipart/signed, RFC 1847). */
-  sign?: { privateKey: KeyObject | string; certificate: string; digestAlgorithm?: MicAlgorithm };
+  sign?: { privateKey: KeyObject | string; certificate: string; digestAlgorithm?: MicAlgorithm; pss?: boolean };
   /** Encrypt for the partner's certificate(s). */
   encrypt?: { certificates: string[]; algorithm?: ContentEncryptionAlgorithm; keyTransport?: KeyTransport };
   /** RFC 5402: compress the payload before signing, or the signed entity after signing. */
@@ -59,6 +59,20 @@ function compressedEntity(inner: Buffer): Buffer {
   );
 }
 
+/** `attachment; filename=…`; a non-ASCII name also as RFC 2231 `filename*` (UTF-8) with an ASCII fallback. */
+function contentDisposition(filename: string): string {
+  if (/^[\x20-\x7e]*$/.test(filename)) return formatParameterized('attachment', { filename });
+  const fallback = filename.replace(/[^\x20-\x7e]/g, '_');
+  const extended = "UTF-8''" + encodeURIComponent(filename).replace(/['()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+  return `${formatParameterized('attachment', { filename: fallback })}; filename*=${extended}`;
+}
+
+/** Header text as HTTP can carry it: plain when printable ASCII, else an RFC 2047 encoded word (UTF-8, base64). */
+function encodeHeaderText(text: string): string {
+  const oneLine = text.replace(/[\r\n]+/g, ' ');
+  return /^[\x20-\x7e]*$/.test(oneLine) ? oneLine : `=?UTF-8?B?${Buffer.from(oneLine, 'utf8').toString('base64')}?=`;
+}
+
 /**
  * Builds an AS2 message. Layers from the inside out: payload entity,
  * compression (before-sign), signature, compression (after-sign),
@@ -70,7 +84,7 @@ export function buildMessage(payload: Uint8Array, opts: BuildMessageOptions): Bu
   const messageId = opts.messageId ?? newMessageId();
   const names = opts.micalgNames ?? 'rfc5751';
   const payloadHeaders: [string, string][] = [['Content-Type', opts.contentType], BINARY];
-  if (opts.filename !== undefined) payloadHeaders.push(['Content-Disposition', formatParameterized('attachment', { filename: opts.filename })]);
+  if (opts.filename !== undefined) payloadHeaders.push(['Content-Disposition', contentDisposition(opts.filename)]);
   let entity = buildEntity(payloadHeaders, payload);
 
   const micAlgorithm: MicAlgorithm =
@@ -82,7 +96,12 @@ export function buildMessage(payload: Uint8Array, opts: BuildMessageOptions): Bu
     const digestAlgorithm = opts.sign.digestAlgorithm ?? 'sha-256';
     // RFC 4130 §7.3.1: the MIC of a signed message covers the signed entity, headers included.
     micBytes = entity;
-    const signature = signDetached(entity, { privateKey: opts.sign.privateKey, certificate: opts.sign.certificate, digestAlgorithm });
+    const signature = signDetached(entity, {
+      privateKey: opts.sign.privateKey,
+      certificate: opts.sign.certificate,
+      digestAlgorithm,
+      ...(opts.sign.pss ? { pss: true } : {}),
+    });
     const boundary = newBoundary('Signed');
     const contentType = formatParameterized('multipart/signed', {
       protocol: 'application/pkcs7-signature',
@@ -115,7 +134,7 @@ export function buildMessage(payload: Uint8Array, opts: BuildMessageOptions): Bu
     'Message-ID': messageId,
     Date: now.toUTCString(),
     'MIME-Version': '1.0',
-    Subject: opts.subject ?? 'AS2 message',
+    Subject: encodeHeaderText(opts.subject ?? 'AS2 message'),
   };
   for (const h of outer.headers) headers[h.name] = h.value;
   if (opts.mdn) {
