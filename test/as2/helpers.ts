@@ -63,3 +63,9 @@ export function makeHome(opts: { usId?: string; us?: KeyAndCertificate; partners
   }
   return { dir, us, usId, partners, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/** Polls `check` until it returns true (or `timeoutMs` passes); for work the server does after answering. */
+export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check()) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+}

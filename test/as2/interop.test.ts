@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type Gateway, type InboundPayload } from '@edigate/gateway';
-import { makeHome, pairFor, type TestHome } from './helpers.js';
+import { makeHome, pairFor, until, type TestHome } from './helpers.js';
 import {
   cleanupOpenssl,
   entity,
@@ -156,13 +156,13 @@ describe.skipIf(!hasOpenssl)('openssl cms → edigate over HTTP', () => {
   );
 
   it('the payload reaches the pipeline once, byte for byte, and the raw request is in the archive', async () => {
-    const before = payloads.length;
     const m = build({ md: 'sha256', cipher: 'aes-128-cbc' });
     const r = await post({ contentType: m.contentType, body: m.body });
     expect(readReport(opensslVerifyMdn(r.headers.get('content-type')!, r.body, home.us.certificate)).disposition).toMatch(processed);
-    await new Promise((res) => setTimeout(res, 50));
-    expect(payloads.length).toBe(before + 1);
-    const p = payloads.at(-1)!;
+    const mine = () => payloads.filter((p) => p.messageId === r.messageId);
+    await until(() => mine().length > 0);
+    expect(mine().length).toBe(1);
+    const p = mine()[0]!;
     expect(p.content.equals(X12)).toBe(true);
     expect(p.filename).toBe('po.edi');
     expect(archivedBodies().some((b) => b.equals(m.body))).toBe(true);
@@ -228,24 +228,24 @@ describe.skipIf(!hasOpenssl)('openssl cms → edigate over HTTP', () => {
     });
 
     it('a repeated Message-ID is answered with duplicate-document and not processed again', async () => {
-      const before = payloads.length;
       const m = build({ md: 'sha256', cipher: 'aes-256-cbc' });
       const messageId = newMessageId();
+      const mine = () => payloads.filter((p) => p.messageId === messageId).length;
       expect(checkMdn(await post({ contentType: m.contentType, body: m.body, messageId })).disposition).toMatch(processed);
+      await until(() => mine() > 0);
       const again = checkMdn(await post({ contentType: m.contentType, body: m.body, messageId }));
       expect(again.disposition).toMatch(/processed\/warning:\s*duplicate-document/i);
-      await new Promise((res) => setTimeout(res, 50));
-      expect(payloads.length).toBe(before + 1);
+      await new Promise((res) => setTimeout(res, 100));
+      expect(mine()).toBe(1);
     });
   });
 
   describe('refusals', () => {
     const negative = async (m: { contentType: string; body: Buffer }, from?: string) => {
-      const before = payloads.length;
       const r = await post({ contentType: m.contentType, body: m.body, ...(from ? { from } : {}) });
       const report = checkMdn(r);
-      await new Promise((res) => setTimeout(res, 30));
-      expect(payloads.length).toBe(before);
+      await new Promise((res) => setTimeout(res, 100));
+      expect(payloads.filter((p) => p.messageId === r.messageId)).toEqual([]);
       expect(archivedBodies().some((b) => b.equals(m.body))).toBe(true);
       return report.disposition ?? '';
     };

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadHomeStrict, MemoryJobQueue, MemoryRecorder, sendMessage, startGateway, type Gateway, type HomeConfig, type InboundPayload, type PartnerProfile } from '@edigate/gateway';
-import { makeHome, pairFor, type TestHome } from './helpers.js';
+import { makeHome, pairFor, until, type TestHome } from './helpers.js';
 
 const X12 = Buffer.from('ISA*00*          *00*          *ZZ*RT-PARTNER     *ZZ*EDIGATE        *261128*2100*U*00401*000000007*0*P*>~\nIEA*0*000000007~\n');
 
@@ -60,14 +60,14 @@ function partnerWith(as2: Partial<As2>, asyncMdn: boolean): PartnerProfile {
 
 describe('edigate sender → edigate receiver over HTTP', () => {
   it.each(cases)('sync MDN: $name', async ({ as2 }) => {
-    const before = received.length;
     const r = await sendMessage({ config: partnerConfig, partner: partnerWith(as2, false), payload: X12, recorder: bRecorder, archive: b.archive });
     expect(r.status, JSON.stringify(r.mdn)).toBe('delivered');
     expect(r.mdn?.micMatches).toBe(true);
     expect(r.mdn?.signed).toBe(as2.mdn?.signed ?? true);
-    await new Promise((res) => setTimeout(res, 20));
-    expect(received.length).toBe(before + 1);
-    expect(received.at(-1)!.content.equals(X12)).toBe(true);
+    const mine = () => received.filter((p) => p.messageId === r.messageId);
+    await until(() => mine().length > 0);
+    expect(mine().length).toBe(1);
+    expect(mine()[0]!.content.equals(X12)).toBe(true);
     const row = await a.recorder.findAs2Message({ direction: 'inbound', partnerId: 'rt', messageId: r.messageId });
     expect(row?.status).toBe('processed');
     expect(row?.mic).toBe(r.mic.digest);

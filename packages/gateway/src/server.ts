@@ -121,6 +121,9 @@ async function receiveAs2(deps: AppDeps, req: Request, res: Response): Promise<v
     ? await handleIncomingMdn(deps, { headers: req.headers, body: outcome.body, archiveId })
     : await handleInbound(deps, { headers: req.headers, body: outcome.body, archived, archiveId });
   send(res, reply);
+  if (reply.after) {
+    await reply.after().catch((err: unknown) => deps.log.error({ err: errorSummary(err), archiveId }, 'bookkeeping after the answer failed'));
+  }
 }
 
 function send(res: ServerResponse, reply: HttpReply): void {

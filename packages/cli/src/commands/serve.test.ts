@@ -59,7 +59,8 @@ describe('edigate serve + edigate send', () => {
 
     process.emit('SIGTERM');
     expect(await serving).toBe(0);
-  });
+    // Two on-disk PGlite ledgers are created here (serve and send), the slow part.
+  }, 120_000);
 
   it('an invalid home is exit 2 with the file and field', async () => {
     const bad = path.join(root, 'bad');

@@ -1,7 +1,7 @@
 import type { Archive, ArchivedEntry } from '../archive.js';
 import { HttpError } from '../httpError.js';
 import type { Logger } from '../logger.js';
-import type { JobQueue, Recorder } from '../recorder.js';
+import type { As2MessageRecordUpdate, JobQueue, Recorder } from '../recorder.js';
 import type { PartnerProfile } from '../config/load.js';
 import { unquoteAs2Name, type PartnerDirectory, type PartnerSecuritySettings } from './partners.js';
 
@@ -62,6 +62,8 @@ export interface HttpReply {
   status: number;
   headers: Record<string, string>;
   body: Buffer;
+  /** Work to run once the answer is sent (ledger bookkeeping, handing the payload on). */
+  after?: () => Promise<void>;
 }
 
 /** The async MDN job queue name. */
@@ -142,56 +144,68 @@ export async function handleInbound(
   const failed = result.disposition.type === 'failed' || result.disposition.modifier === 'error' || result.disposition.modifier === 'failure';
   const dispositionText = `${result.disposition.type}${result.disposition.modifier ? `/${result.disposition.modifier}: ${result.disposition.description ?? ''}` : ''}`;
   const mdnMode = result.mdnRequest ? (result.mdnRequest.async ? 'async' : 'sync') : 'none';
-  await deps.recorder.updateAs2Message(recorded.id, {
+  const log = deps.log.child({ partnerId: partner.id, messageId, as2MessageRowId: recorded.id });
+  const update: As2MessageRecordUpdate = {
     status: failed ? 'failed' : duplicate ? 'duplicate' : 'processed',
     ...(failed ? { error: result.error?.message ?? result.disposition.description ?? 'failed' } : {}),
     ...(result.mic ? { mic: result.mic.digest, micAlgorithm: result.mic.algorithm } : {}),
-  });
-  const log = deps.log.child({ partnerId: partner.id, messageId, as2MessageRowId: recorded.id });
+  };
 
-  // The payload is made durable before the MDN says "processed" (ARCHITECTURE.md).
-  let payloadArchiveId: number | undefined;
-  if (result.payload && !failed && !duplicate) {
-    const entry = await deps.archive.put('payload', result.payload.content);
-    payloadArchiveId = (await deps.recorder.recordArchive({ ...entry, kind: 'payload', mediaType: result.payload.contentType })).id;
-  }
+  // The payload file is durable before the MDN says "processed" (ARCHITECTURE.md).
+  const payloadEntry = result.payload && !failed && !duplicate ? await deps.archive.put('payload', result.payload.content) : undefined;
   log.info(
     { disposition: dispositionText, signed: result.signed, encrypted: result.encrypted, compressed: result.compressed, bytes: req.body.length, mdn: mdnMode, duplicate },
     'as2 message received',
   );
 
   let reply: HttpReply;
+  let mdnEntry: ArchivedEntry | undefined;
   if (!result.mdnRequest) {
     reply = { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: Buffer.from(`${dispositionText}\n`) };
   } else {
     const mdn = await result.buildMdn();
-    const mdnEntry = await deps.archive.put('mdn', Buffer.from(headerBlock(mdn.headers)), mdn.body);
-    const mdnArchiveId = (await deps.recorder.recordArchive({ ...mdnEntry, kind: 'mdn' })).id;
+    update.mdnDisposition = dispositionText;
     if (result.mdnRequest.async) {
+      // The job points at the archived MDN, so the MDN is on disk before the job exists.
+      mdnEntry = await deps.archive.put('mdn', Buffer.from(headerBlock(mdn.headers), 'latin1'), mdn.body);
       const job: AsyncMdnJob = { as2MessageRowId: recorded.id, url: result.mdnRequest.async.url, mdnLocation: mdnEntry.location, headers: mdn.headers, partnerId: partner.id };
       await deps.jobs.send(ASYNC_MDN_QUEUE, job, { retryLimit: deps.asyncMdnRetries ?? 5, retryDelaySeconds: 5, retryBackoff: true });
-      await deps.recorder.updateAs2Message(recorded.id, { mdnDisposition: dispositionText, mdnArchiveId });
       reply = { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: Buffer.alloc(0) };
     } else {
-      await deps.recorder.updateAs2Message(recorded.id, { mdnDisposition: dispositionText, mdnArchiveId, mdnSentAt: new Date() });
+      update.mdnSentAt = new Date();
       reply = { status: 200, headers: mdn.headers, body: mdn.body };
+      const sent = mdn;
+      reply.after = async () => {
+        mdnEntry = await deps.archive.put('mdn', Buffer.from(headerBlock(sent.headers), 'latin1'), sent.body);
+      };
     }
   }
 
-  if (payloadArchiveId !== undefined && result.payload && deps.onPayload) {
-    const payload: InboundPayload = {
-      partner,
-      messageId,
-      as2MessageRowId: recorded.id,
-      content: result.payload.content,
-      contentType: result.payload.contentType,
-      ...(result.payload.filename ? { filename: result.payload.filename } : {}),
-      archiveId: payloadArchiveId,
-    };
-    setImmediate(() => {
-      deps.onPayload!(payload).catch((err: unknown) => log.error({ err: errorSummary(err) }, 'payload processing failed'));
-    });
-  }
+  // Bookkeeping that does not decide the answer runs after it is sent: the
+  // raw request and the payload are already on disk, so a crash here loses
+  // no data, only index rows that a replay of the archive restores.
+  const before = reply.after;
+  reply.after = async () => {
+    if (before) await before();
+    let payloadArchiveId: number | undefined;
+    if (payloadEntry && result.payload) {
+      payloadArchiveId = (await deps.recorder.recordArchive({ ...payloadEntry, kind: 'payload', mediaType: result.payload.contentType })).id;
+    }
+    if (mdnEntry) update.mdnArchiveId = (await deps.recorder.recordArchive({ ...mdnEntry, kind: 'mdn' })).id;
+    await deps.recorder.updateAs2Message(recorded.id, update);
+    if (payloadArchiveId !== undefined && result.payload && deps.onPayload) {
+      const payload: InboundPayload = {
+        partner,
+        messageId,
+        as2MessageRowId: recorded.id,
+        content: result.payload.content,
+        contentType: result.payload.contentType,
+        ...(result.payload.filename ? { filename: result.payload.filename } : {}),
+        archiveId: payloadArchiveId,
+      };
+      deps.onPayload(payload).catch((err: unknown) => log.error({ err: errorSummary(err) }, 'payload processing failed'));
+    }
+  };
   return reply;
 }
 
