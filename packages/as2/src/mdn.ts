@@ -120,10 +120,12 @@ export function newBoundary(prefix: string): string {
 /**
  * `AS2-From` / `AS2-To` values (RFC 4130 §6.2): quoted when they contain
  * white space, `"` or `\`. Other specials (`@`, `.`) stay unquoted: products
- * in the field compare these names literally and send them that way.
+ * in the field compare these names literally and send them that way. Line
+ * breaks become spaces (no header injection).
  */
 export function formatAs2Name(name: string): string {
-  return /[\s"\\]/.test(name) ? '"' + name.replace(/[\\"]/g, (c) => '\\' + c) + '"' : name;
+  const oneLine = name.replace(/[\r\n]+/g, ' ');
+  return /[\s"\\]/.test(oneLine) ? '"' + oneLine.replace(/[\\"]/g, (c) => '\\' + c) + '"' : oneLine;
 }
 
 /** Reads an `AS2-From` / `AS2-To` value: quotes and escapes removed. */
