@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { children, context, parseBer, sequence } from './asn1.js';
+import { children, context, parseBer, sequence, tlv } from './asn1.js';
 import { decryptEnvelope, encryptEnvelope, inspectCms } from './index.js';
 import { OpensslPeer, hasOpenssl, type TestIdentity } from './opensslPeer.js';
 import type { ContentEncryptionAlgorithm, KeyTransport } from './types.js';
@@ -176,6 +176,28 @@ describe.skipIf(!available)('EnvelopedData with openssl as the peer', () => {
       bad[bad.length - 1]! ^= 1; // the mac is the last element
       const r = decryptEnvelope(bad, [{ privateKey: ours.key, certificate: ours.cert }]);
       expect(r.ok ? 'ok' : r.error.code).toBe('decryption-failed');
+    });
+
+    it('a message naming us in many recipients costs at most 16 RSA operations', () => {
+      // GCM, so that a random content key never passes by chance (a CBC padding check would, 1 time in 256).
+      const der = encryptEnvelope(payload, { certificates: [ours.cert], algorithm: 'aes-128-gcm' });
+      const [type, explicit] = children(parseBer(der));
+      const [version, recipientInfos, ...rest] = children(children(explicit!)[0]!);
+      const real = children(recipientInfos!)[0]!;
+      const [v, rid, alg, key] = children(real);
+      const bogus = sequence(v!.raw, rid!.raw, alg!.raw, tlv(0x04, Buffer.alloc(key!.content.length, 7)));
+      const build = (recipients: Buffer[]): Buffer =>
+        sequence(
+          type!.raw,
+          context(0, true, sequence(version!.raw, tlv(0x31, ...recipients), ...rest.map((f) => f.raw))),
+        );
+      const keys = [{ privateKey: ours.key, certificate: ours.cert }];
+      const started = performance.now();
+      const last = decryptEnvelope(build([...Array<Buffer>(40).fill(bogus), real.raw]), keys);
+      expect(performance.now() - started).toBeLessThan(2000);
+      expect(last.ok ? 'ok' : last.error.code).toBe('decryption-failed');
+      const first = decryptEnvelope(build([real.raw, ...Array<Buffer>(40).fill(bogus)]), keys);
+      expect(first.ok && first.content.equals(payload)).toBe(true);
     });
 
     it('garbage, empty and truncated input never throw', () => {

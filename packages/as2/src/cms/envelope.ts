@@ -38,6 +38,9 @@ import { certificateInfo, identifies, privateKeyOf, type CertificateInfo } from 
 import { CIPHERS, ContentType, Rsa, cipherByOid, digestByOid, digestByName } from './oids.js';
 import type { DecryptResult, DecryptionKey, EncryptOptions, KeyTransport } from './types.js';
 
+/** Most (recipient, key) pairs tried on one message. */
+const MAX_ATTEMPTS = 16;
+
 /** One message for every failure after the structure was read, so a key-transport failure looks like a content failure. */
 const DECRYPTION_FAILED = 'the message could not be decrypted with any of our keys';
 
@@ -262,6 +265,8 @@ export function decryptEnvelope(der: Uint8Array, keys: DecryptionKey[]): Decrypt
       ? matched
       : env.recipients.flatMap((recipient) => ours.map((o, keyIndex) => ({ key: o.key, keyIndex, recipient })));
   if (candidates.length === 0) return fail('no key-transport recipient we can use');
+  // Real messages name one to three recipients; a crafted one naming thousands must not buy thousands of RSA operations.
+  candidates.splice(MAX_ATTEMPTS);
 
   let unsupported: string | undefined;
   for (const { key, keyIndex, recipient } of candidates) {
