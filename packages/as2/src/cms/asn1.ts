@@ -200,7 +200,7 @@ export function isContext(node: BerNode | undefined, tag: number): node is BerNo
 }
 
 /** Asserts a universal element and returns it. */
-export function expectUniversal(node: BerNode | undefined, tag: number, what: string): BerNode {
+function expectUniversal(node: BerNode | undefined, tag: number, what: string): BerNode {
   if (!isUniversal(node, tag)) throw new BerError(`BER: expected ${what}`);
   return node;
 }
@@ -276,7 +276,7 @@ export const octetString = (content: Uint8Array): Buffer =>
   tlv(0x04, Buffer.from(content.buffer, content.byteOffset, content.byteLength));
 
 /** NULL. */
-export const derNull = (): Buffer => Buffer.from([0x05, 0x00]);
+const derNull = (): Buffer => Buffer.from([0x05, 0x00]);
 
 /** OBJECT IDENTIFIER from dotted text. */
 export function oid(dotted: string): Buffer {
