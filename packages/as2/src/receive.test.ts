@@ -89,6 +89,28 @@ describe.skipIf(!hasOpenssl())('AS2 receive', () => {
         }
   });
 
+  it('any payload bytes and filename survive the trip (property)', async () => {
+    const modes = fc.constantFrom<Partial<BuildMessageOptions>>(
+      {},
+      { sign: sign() },
+      { encrypt: encrypt() },
+      { sign: sign('sha-1'), encrypt: encrypt('aes-128-gcm'), compress: 'before-sign' },
+      { sign: sign('sha-512'), compress: 'after-sign' },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 2000 }), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }), modes, async (bytes, filename, mode) => {
+        const payload = Buffer.from(bytes);
+        const msg = send({ ...mode, filename }, payload);
+        const r = await receiveMessage(msg, ctx);
+        expect(r.error).toBeUndefined();
+        expect(r.payload?.content.equals(payload)).toBe(true);
+        expect(r.payload?.filename).toBe(filename.replace(/[^\x20-\x7e\x80-\uffff]/g, ' '));
+        expect(r.mic).toEqual(msg.mic);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   describe('interop quirks', () => {
     const entity = Buffer.concat([Buffer.from('Content-Type: application/edi-x12\r\nContent-Transfer-Encoding: binary\r\n\r\n'), EDI]);
     const signedHeaders = (boundary: string, extra: Record<string, string> = {}) => ({

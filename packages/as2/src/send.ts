@@ -59,8 +59,9 @@ function compressedEntity(inner: Buffer): Buffer {
   );
 }
 
-/** `attachment; filename=…`; a non-ASCII name also as RFC 2231 `filename*` (UTF-8) with an ASCII fallback. */
-function contentDisposition(filename: string): string {
+/** `attachment; filename=…`; a non-ASCII name also as RFC 2231 `filename*` (UTF-8) with an ASCII fallback. Control characters become spaces. */
+function contentDisposition(name: string): string {
+  const filename = name.replace(/[^\x20-\x7e\x80-\uffff]/g, ' ');
   if (/^[\x20-\x7e]*$/.test(filename)) return formatParameterized('attachment', { filename });
   const fallback = filename.replace(/[^\x20-\x7e]/g, '_');
   const extended = "UTF-8''" + encodeURIComponent(filename).replace(/['()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
