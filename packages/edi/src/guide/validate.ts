@@ -410,7 +410,8 @@ function run(guide: CompiledGuide, set: TransactionSet, context: SetContext): { 
       const list = frame.loop.byTag.get(tag);
       if (list === undefined) continue;
       let found = -1;
-      for (const k of list) {
+      for (let j = 0; j < list.length; j++) {
+        const k = list[j]!;
         if (k < frame.pos) continue;
         // A loop's own first segment starts a new instance, which the enclosing loop decides.
         if (k === 0 && !frame.isRoot) continue;
