@@ -164,16 +164,18 @@ export function fromMinorUnits(minor: number, currency: string): Converted<strin
 /**
  * Date formats a rule can name. X12 uses `CCYYMMDD` (DT, 4010) and `YYMMDD`;
  * EDIFACT names its format in DE 2379: `102` = CCYYMMDD, `203` =
- * CCYYMMDDHHMM, `204` = CCYYMMDDHHMMSS, `101` = YYMMDD.
+ * CCYYMMDDHHMM, `204` = CCYYMMDDHHMMSS, `101` = YYMMDD. `2379` means "as the
+ * message says": the format code is read from the next component (DTM C507
+ * 2379), 102 when empty.
  */
-export const dateFormats = ['CCYYMMDD', 'YYMMDD', '102', '101', '203', '204', 'CCYYMMDDHHMM'] as const;
+export const dateFormats = ['CCYYMMDD', 'YYMMDD', '102', '101', '203', '204', 'CCYYMMDDHHMM', '2379'] as const;
 export type DateFormat = (typeof dateFormats)[number];
 
 /** Time formats: X12 TM (`HHMM`, `HHMMSS`, `HHMMSSDD`). */
 export const timeFormats = ['HHMM', 'HHMMSS'] as const;
 export type TimeFormat = (typeof timeFormats)[number];
 
-const patterns: Record<DateFormat, RegExp> = {
+const patterns: Record<Exclude<DateFormat, '2379'>, RegExp> = {
   CCYYMMDD: /^(\d{4})(\d{2})(\d{2})$/,
   '102': /^(\d{4})(\d{2})(\d{2})$/,
   YYMMDD: /^(\d{2})(\d{2})(\d{2})$/,
@@ -199,6 +201,7 @@ interface DateParts {
 }
 
 function readDate(text: string, format: DateFormat): Converted<DateParts> {
+  if (format === '2379') return fail('format 2379 needs the format code beside the date');
   const m = patterns[format].exec(text.trim());
   if (!m) return fail(`'${text}' does not match date format ${format}`);
   const nums = m.slice(1).map(Number);

@@ -282,8 +282,9 @@ export async function renderOutbound(
   try {
     // X12.5: the ISA is fixed width and its last element is the component separator itself, so it is written verbatim.
     const write = (s: Segment): string =>
-      (s.tag === 'ISA' ? ['ISA', ...s.elements.map((e) => (typeof e === 'string' ? e : ''))].join(d.element) + d.segment : serializeSegment(s, d, map.standard)) +
-      (d.lineSuffix ?? '');
+      (s.tag === 'ISA'
+        ? ['ISA', ...s.elements.map((e) => (typeof e === 'string' ? e : ''))].join(d.element) + d.segment
+        : serializeSegment(s, d, map.standard)) + (d.lineSuffix ?? '');
     const text = una + lines.map(write).join('');
     return { segments: set, text, issues };
   } catch (e) {

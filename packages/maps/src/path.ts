@@ -206,6 +206,8 @@ export interface Scope {
   node: LoopNode;
   tree: SetTree;
   position: number;
+  /** 1-based place of this scope among the matches of its `each` (JSONata `$index`). */
+  index?: number;
 }
 
 function headOf(node: TreeNode): { segment: Segment; position: number } | undefined {

@@ -5,7 +5,15 @@
  * never stops the others.
  */
 import type { FunctionalGroup, Interchange, LoopNode, ParseResult, SetTree, TransactionSet } from '@edigate/edi';
-import { toDecimal, toIsoDate, toIsoDateTime, toMinorUnits, type Converted } from './convert.js';
+import {
+  dateFormats,
+  toDecimal,
+  toIsoDate,
+  toIsoDateTime,
+  toMinorUnits,
+  type Converted,
+  type DateFormat,
+} from './convert.js';
 import type { MapIssue, RuleLocation } from './issues.js';
 import {
   builtinTables,
@@ -100,6 +108,7 @@ async function evaluateExpr(
 function bindingsFor(scope: Scope, state: State, value: unknown): Record<string, unknown> {
   return {
     value,
+    index: scope.index,
     doc: state.doc,
     // $el('PO104') reads an element in the rule's scope — pure, no access beyond the set.
     el: (text: string) => {
@@ -146,6 +155,7 @@ async function evalValue(
   let raw: unknown;
   let position = scope.position;
   let segmentTag = scopeHead(scope)?.tag;
+  let format: DateFormat | undefined = rule.format;
   if (rule.const !== undefined) raw = rule.const;
   if (rule.path) {
     const hit = readPath(scope, rule.path);
@@ -153,6 +163,25 @@ async function evalValue(
       raw = hit.value;
       position = hit.position;
       segmentTag = hit.segment.tag;
+      if (rule.format === '2379' && rule.path.element) {
+        // EDIFACT DTM C507: the format code (2379) is the component after the date.
+        const e = rule.path.element;
+        const code = readElement(hit.segment, { ...e, component: (e.component ?? 1) + 1 });
+        format = (dateFormats as readonly string[]).includes(code)
+          ? (code as DateFormat)
+          : code === ''
+            ? '102'
+            : undefined;
+        if (!format) {
+          issue(state, 'CONVERSION', rule, `date format code '${code}' (2379) is not one edigate reads`, {
+            segmentPosition: position,
+            segmentTag,
+            value: code,
+            hint: `read formats: ${dateFormats.join(', ')}; or give the rule an explicit format`,
+          });
+          return undefined;
+        }
+      }
     }
   }
   if (rule.pairs) {
@@ -206,7 +235,7 @@ async function evalValue(
   }
   const text = typeof raw === 'string' ? raw.trim() : raw;
   const time = rule.time ? readPath(scope, rule.time)?.value : undefined;
-  const converted = convert(rule, text, state, time);
+  const converted = convert(rule, text, state, { time, format });
   if (!converted.ok) {
     issue(state, 'CONVERSION', rule, converted.error, {
       ...at,
@@ -218,7 +247,12 @@ async function evalValue(
   return converted.value;
 }
 
-function convert(rule: ValueRule, value: unknown, state: State, time?: string): Converted<unknown> {
+function convert(
+  rule: ValueRule,
+  value: unknown,
+  state: State,
+  at: { time?: string | undefined; format?: DateFormat | undefined } = {},
+): Converted<unknown> {
   if (typeof value !== 'string') {
     if (rule.type === 'money' && typeof value === 'number') return convert(rule, String(value), state);
     return { ok: true, value };
@@ -234,10 +268,10 @@ function convert(rule: ValueRule, value: unknown, state: State, time?: string): 
     case 'decimal':
       return toDecimal(value, rule.implied);
     case 'date':
-      return toIsoDate(value, rule.format ?? 'CCYYMMDD');
+      return toIsoDate(value, at.format ?? 'CCYYMMDD');
     case 'datetime': {
-      const opts: Parameters<typeof toIsoDateTime>[0] = { date: value, format: rule.format ?? 'CCYYMMDD' };
-      if (time) opts.time = time;
+      const opts: Parameters<typeof toIsoDateTime>[0] = { date: value, format: at.format ?? 'CCYYMMDD' };
+      if (at.time) opts.time = at.time;
       const offset = rule.utcOffset ?? state.map.utcOffset;
       if (offset) opts.utcOffset = offset;
       return toIsoDateTime(opts);
@@ -293,6 +327,7 @@ async function evalField(
   const scopes: Scope[] = [];
   for (const s of selectAll(scope, rule.each.steps)) if (await conditionHolds(rule.when, s, {}, state)) scopes.push(s);
   const items: unknown[] = [];
+  scopes.forEach((s, i) => (s.index = i + 1));
   for (const s of rule.single ? scopes.slice(0, 1) : scopes) {
     const p = rule.single ? outPath : `${outPath}.${items.length}`;
     const item = rule.value ? await evalValue(rule.value, s, {}, state) : await evalObject(rule, s, p, state, {});
