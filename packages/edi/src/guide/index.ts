@@ -9,3 +9,4 @@ export { childLoops, findLoops, firstSegment, hierarchyLevels, loopsAt, segments
 export { elementProblems, segmentProblems, setProblems, type ElementProblem, type SegmentProblem } from './problems.js';
 export type { CompiledGuide, CompiledLoop, CompiledEntry, CompiledSegment, CompiledElement } from './compile.js';
 export type * from './format.js';
+export { contrlNotes, x12Notes, type ContrlNotes, type X12ElementNote, type X12SegmentNote } from './notes.js';
