@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatIssue, MapRepository, partnerIdsFromProfile, runGoldenCase, type PartnerIds } from '@edigate/maps';
+import { serialize } from '@edigate/edi';
 import { readMapsFolder, parseForMaps } from './support.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -34,7 +35,16 @@ describe('golden map cases', () => {
     const input = readFileSync(path.join(mapsRoot, `${name}.edi`), 'utf8');
     const expectedFile = path.join(mapsRoot, `${name}.expected.json`);
     const expected = existsSync(expectedFile) ? readFileSync(expectedFile, 'utf8') : undefined;
-    const result = await runGoldenCase(expected === undefined ? { name, input } : { name, input, expected }, { repository, partners, parse: parseForMaps });
+    const result = await runGoldenCase(expected === undefined ? { name, input } : { name, input, expected }, {
+      repository,
+      partners,
+      parse: parseForMaps,
+    });
     if (!result.pass) expect.fail(`${name}: output differs from ${name}.expected.json\n${result.diff}`);
+  });
+  it.each(cases)('%s round-trips: parse → serialize gives the input back', (name) => {
+    const input = readFileSync(path.join(mapsRoot, `${name}.edi`), 'latin1');
+    const written = parseForMaps(input).interchanges.map((ic) => Buffer.from(serialize(ic)).toString('latin1'));
+    expect(written.join('')).toBe(input);
   });
 });
