@@ -5,20 +5,31 @@ import { createMdn, formatAs2Name, formatDisposition, parseAs2Name, parseDisposi
 describe('Disposition field', () => {
   it.each([
     [{ type: 'processed' as const }, 'automatic-action/MDN-sent-automatically; processed'],
-    [{ type: 'processed' as const, modifier: 'error' as const, description: 'decryption-failed' }, 'automatic-action/MDN-sent-automatically; processed/error: decryption-failed'],
-    [{ type: 'processed' as const, modifier: 'warning' as const, description: 'duplicate-document' }, 'automatic-action/MDN-sent-automatically; processed/warning: duplicate-document'],
-    [{ type: 'failed' as const, modifier: 'failure' as const, description: 'unsupported MIC-algorithms' }, 'automatic-action/MDN-sent-automatically; failed/Failure: unsupported MIC-algorithms'],
+    [
+      { type: 'processed' as const, modifier: 'error' as const, description: 'decryption-failed' },
+      'automatic-action/MDN-sent-automatically; processed/error: decryption-failed',
+    ],
+    [
+      { type: 'processed' as const, modifier: 'warning' as const, description: 'duplicate-document' },
+      'automatic-action/MDN-sent-automatically; processed/warning: duplicate-document',
+    ],
+    [
+      { type: 'failed' as const, modifier: 'failure' as const, description: 'unsupported MIC-algorithms' },
+      'automatic-action/MDN-sent-automatically; failed/Failure: unsupported MIC-algorithms',
+    ],
   ])('%j', (d, text) => {
     expect(formatDisposition(d)).toBe(text);
     expect(parseDisposition(text)).toEqual(d);
   });
 
   it('reads other products’ spellings', () => {
-    expect(parseDisposition('Automatic-Action/MDN-Sent-Automatically;  Processed/Error:authentication-failed')).toEqual({
-      type: 'processed',
-      modifier: 'error',
-      description: 'authentication-failed',
-    });
+    expect(parseDisposition('Automatic-Action/MDN-Sent-Automatically;  Processed/Error:authentication-failed')).toEqual(
+      {
+        type: 'processed',
+        modifier: 'error',
+        description: 'authentication-failed',
+      },
+    );
     expect(parseDisposition('nonsense')).toBeUndefined();
   });
 });
@@ -67,12 +78,22 @@ describe('unsigned MDN', () => {
   });
 
   it('flags a MIC mismatch and an unsigned MDN when a signed one is required', () => {
-    const mdn = createMdn({ originalMessageId: 'x', as2From: 'a', as2To: 'b', disposition: { type: 'processed' }, mic: { digest: 'AAAA', algorithm: 'sha-256' } });
-    expect(parseMdn(mdn, { partnerCertificates: [], expectedMic: { digest: 'BBBB', algorithm: 'sha-256' } })).toMatchObject({
+    const mdn = createMdn({
+      originalMessageId: 'x',
+      as2From: 'a',
+      as2To: 'b',
+      disposition: { type: 'processed' },
+      mic: { digest: 'AAAA', algorithm: 'sha-256' },
+    });
+    expect(
+      parseMdn(mdn, { partnerCertificates: [], expectedMic: { digest: 'BBBB', algorithm: 'sha-256' } }),
+    ).toMatchObject({
       micMatches: false,
       error: { code: 'integrity-check-failed' },
     });
-    expect(parseMdn(mdn, { partnerCertificates: [], requireSigned: true }).error?.code).toBe('insufficient-message-security');
+    expect(parseMdn(mdn, { partnerCertificates: [], requireSigned: true }).error?.code).toBe(
+      'insufficient-message-security',
+    );
   });
 
   it('reads an MDN whose MIME headers are in the body, LF-only', () => {
@@ -99,8 +120,15 @@ describe('unsigned MDN', () => {
   });
 
   it('garbage gives an error value, not a throw', () => {
-    expect(parseMdn({ headers: { 'content-type': 'multipart/signed; boundary=x' }, body: Buffer.from('junk') }, { partnerCertificates: [] }).error?.code).toBe('unexpected-processing-error');
-    expect(parseMdn({ headers: {}, body: Buffer.from([0, 1, 2]) }, { partnerCertificates: [] }).error?.code).toBe('unexpected-processing-error');
+    expect(
+      parseMdn(
+        { headers: { 'content-type': 'multipart/signed; boundary=x' }, body: Buffer.from('junk') },
+        { partnerCertificates: [] },
+      ).error?.code,
+    ).toBe('unexpected-processing-error');
+    expect(parseMdn({ headers: {}, body: Buffer.from([0, 1, 2]) }, { partnerCertificates: [] }).error?.code).toBe(
+      'unexpected-processing-error',
+    );
   });
 });
 
@@ -122,14 +150,28 @@ describe.skipIf(!hasOpenssl())('signed MDN', () => {
       as2To: 'them',
       disposition: { type: 'processed' },
       mic: { digest: 'AAAA', algorithm: 'sha-256' },
-      sign: { privateKey: ours.key, certificate: ours.cert, digestAlgorithm: 'sha-256', ...(micalgNames ? { micalgNames } : {}) },
+      sign: {
+        privateKey: ours.key,
+        certificate: ours.cert,
+        digestAlgorithm: 'sha-256',
+        ...(micalgNames ? { micalgNames } : {}),
+      },
     });
 
   it('verifies with our parser and with openssl cms -verify', () => {
     const mdn = signed();
-    expect(mdn.headers['Content-Type']).toMatch(/^multipart\/signed; protocol="application\/pkcs7-signature"; micalg=sha-256; boundary=/);
-    expect(parseMdn(mdn, { partnerCertificates: [ours.cert] })).toMatchObject({ signed: true, signatureValid: true, originalMessageId: '<orig@partner>' });
-    const eml = Buffer.concat([Buffer.from(`MIME-Version: 1.0\r\nContent-Type: ${mdn.headers['Content-Type']}\r\n\r\n`), mdn.body]);
+    expect(mdn.headers['Content-Type']).toMatch(
+      /^multipart\/signed; protocol="application\/pkcs7-signature"; micalg=sha-256; boundary=/,
+    );
+    expect(parseMdn(mdn, { partnerCertificates: [ours.cert] })).toMatchObject({
+      signed: true,
+      signatureValid: true,
+      originalMessageId: '<orig@partner>',
+    });
+    const eml = Buffer.concat([
+      Buffer.from(`MIME-Version: 1.0\r\nContent-Type: ${mdn.headers['Content-Type']}\r\n\r\n`),
+      mdn.body,
+    ]);
     const r = peer.try(['cms', '-verify', '-noverify', '-in', peer.write('mdn.eml', eml), '-out', peer.file('out')]);
     expect(r.stderr).toContain('Verification successful');
     expect(r.status).toBe(0);
@@ -137,8 +179,14 @@ describe.skipIf(!hasOpenssl())('signed MDN', () => {
 
   it('a signed MDN relayed with LF-only line ends still verifies', () => {
     const mdn = signed();
-    const lf = { headers: mdn.headers, body: Buffer.from(mdn.body.toString('latin1').replace(/\r\n/g, '\n'), 'latin1') };
-    expect(parseMdn(lf, { partnerCertificates: [ours.cert] })).toMatchObject({ signatureValid: true, disposition: { type: 'processed' } });
+    const lf = {
+      headers: mdn.headers,
+      body: Buffer.from(mdn.body.toString('latin1').replace(/\r\n/g, '\n'), 'latin1'),
+    };
+    expect(parseMdn(lf, { partnerCertificates: [ours.cert] })).toMatchObject({
+      signatureValid: true,
+      disposition: { type: 'processed' },
+    });
   });
 
   it('names micalg the legacy way when asked', () => {
@@ -147,8 +195,14 @@ describe.skipIf(!hasOpenssl())('signed MDN', () => {
 
   it('a signature by another certificate, or a tampered report, is not valid', () => {
     const mdn = signed();
-    expect(parseMdn(mdn, { partnerCertificates: [other.cert] })).toMatchObject({ signatureValid: false, error: { code: 'authentication-failed' } });
-    const tampered = { headers: mdn.headers, body: Buffer.from(mdn.body.toString('latin1').replace('processed', 'processeD'), 'latin1') };
+    expect(parseMdn(mdn, { partnerCertificates: [other.cert] })).toMatchObject({
+      signatureValid: false,
+      error: { code: 'authentication-failed' },
+    });
+    const tampered = {
+      headers: mdn.headers,
+      body: Buffer.from(mdn.body.toString('latin1').replace('processed', 'processeD'), 'latin1'),
+    };
     const r = parseMdn(tampered, { partnerCertificates: [ours.cert] });
     expect(r.signatureValid).toBe(false);
     expect(r.error).toBeDefined();

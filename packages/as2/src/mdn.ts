@@ -57,7 +57,9 @@ export function parseDisposition(value: string | undefined): MdnDisposition | un
   if (!value) return undefined;
   const semi = value.indexOf(';');
   const rest = (semi === -1 ? value : value.slice(semi + 1)).trim();
-  const m = /^(processed|failed|displayed|deleted|dispatched|denied)\s*(?:\/\s*([A-Za-z-]+)\s*(?::\s*(.*))?)?$/i.exec(rest);
+  const m = /^(processed|failed|displayed|deleted|dispatched|denied)\s*(?:\/\s*([A-Za-z-]+)\s*(?::\s*(.*))?)?$/i.exec(
+    rest,
+  );
   if (!m) return undefined;
   const type = m[1]!.toLowerCase();
   const d: MdnDisposition = { type: type === 'processed' ? 'processed' : 'failed' };
@@ -178,7 +180,10 @@ export function createMdn(opts: CreateMdnOptions): BuiltMdn {
     ],
     Buffer.from(notification, 'latin1'),
   );
-  const reportType = formatParameterized('multipart/report', { 'report-type': 'disposition-notification', boundary: reportBoundary });
+  const reportType = formatParameterized('multipart/report', {
+    'report-type': 'disposition-notification',
+    boundary: reportBoundary,
+  });
   const reportBody = buildMultipartBody(reportBoundary, [humanPart, machinePart]);
 
   const headers: Record<string, string> = {
@@ -284,7 +289,10 @@ export function parseMdn(
   try {
     return parseMdnUnsafe(input, opts);
   } catch (cause) {
-    return { signed: false, error: new As2Error('unexpected-processing-error', 'the MDN could not be read', { cause }) };
+    return {
+      signed: false,
+      error: new As2Error('unexpected-processing-error', 'the MDN could not be read', { cause }),
+    };
   }
 }
 
@@ -314,7 +322,9 @@ function parseMdnUnsafe(
     });
     out.signatureValid = v.ok;
     if (!v.content) {
-      out.error = new As2Error('unexpected-processing-error', 'signed MDN without both parts', { cause: v.ok ? undefined : v.error });
+      out.error = new As2Error('unexpected-processing-error', 'signed MDN without both parts', {
+        cause: v.ok ? undefined : v.error,
+      });
       return out;
     }
     if (!v.ok) out.error = v.error;
@@ -324,7 +334,10 @@ function parseMdnUnsafe(
   }
 
   if (entity.contentType.type !== 'multipart/report') {
-    out.error ??= new As2Error('unexpected-processing-error', `an MDN must be multipart/report, not ${entity.contentType.type}`);
+    out.error ??= new As2Error(
+      'unexpected-processing-error',
+      `an MDN must be multipart/report, not ${entity.contentType.type}`,
+    );
     return out;
   }
   const report = splitMultipart(entity.body, entity.contentType.params.boundary ?? '');

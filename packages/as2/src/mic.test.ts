@@ -33,14 +33,18 @@ describe('micalg names', () => {
 
 describe('Disposition-Notification-Options', () => {
   it('reads the RFC 4130 §7.3 example and picks the first supported algorithm', () => {
-    const o = parseDispositionNotificationOptions('signed-receipt-protocol=optional, pkcs7-signature; signed-receipt-micalg=optional, md5, sha1, sha-256');
+    const o = parseDispositionNotificationOptions(
+      'signed-receipt-protocol=optional, pkcs7-signature; signed-receipt-micalg=optional, md5, sha1, sha-256',
+    );
     expect(o.signedReceiptProtocol).toEqual({ importance: 'optional', values: ['pkcs7-signature'] });
     expect(o.signedReceiptMicalg?.values).toEqual(['md5', 'sha1', 'sha-256']);
     expect(chooseMicAlgorithm(o.signedReceiptMicalg!.values)).toEqual({ algorithm: 'sha-1', requestedName: 'sha1' });
   });
 
   it('is lenient about case, quotes and a missing importance', () => {
-    const o = parseDispositionNotificationOptions('Signed-Receipt-Protocol=Required,"pkcs7-signature"; signed-receipt-micalg=sha256');
+    const o = parseDispositionNotificationOptions(
+      'Signed-Receipt-Protocol=Required,"pkcs7-signature"; signed-receipt-micalg=sha256',
+    );
     expect(o.signedReceiptProtocol).toEqual({ importance: 'required', values: ['pkcs7-signature'] });
     expect(o.signedReceiptMicalg).toEqual({ importance: 'optional', values: ['sha256'] });
     expect(parseDispositionNotificationOptions(undefined)).toEqual({});

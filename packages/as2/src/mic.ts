@@ -99,7 +99,9 @@ export function parseDispositionNotificationOptions(value: string | undefined): 
  * RFC 4130 §7.3: the first algorithm in the partner's list that we support,
  * with the name the partner used. Undefined when none is supported.
  */
-export function chooseMicAlgorithm(requested: readonly string[]): { algorithm: MicAlgorithm; requestedName: string } | undefined {
+export function chooseMicAlgorithm(
+  requested: readonly string[],
+): { algorithm: MicAlgorithm; requestedName: string } | undefined {
   for (const name of requested) {
     const algorithm = normalizeMicAlgorithm(name);
     if (algorithm) return { algorithm, requestedName: name };

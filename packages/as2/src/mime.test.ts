@@ -30,7 +30,9 @@ describe('parseEntity', () => {
   });
 
   it('unfolds folded headers and reads quoted boundaries', () => {
-    const raw = b('Content-Type: multipart/signed;\r\n\tprotocol="application/pkcs7-signature";\r\n micalg=sha-256; boundary="a b;c"\r\n\r\nx');
+    const raw = b(
+      'Content-Type: multipart/signed;\r\n\tprotocol="application/pkcs7-signature";\r\n micalg=sha-256; boundary="a b;c"\r\n\r\nx',
+    );
     const { value } = parseEntity(raw);
     expect(value.contentType).toEqual({
       type: 'multipart/signed',
@@ -49,12 +51,19 @@ describe('parseEntity', () => {
     expect(parseEntityStrict(b('ISA*00*          *00*          *ZZ*A~'))).toBeUndefined();
     expect(parseEntityStrict(b("UNA:+.? 'UNB+UNOC:3+A+B'"))).toBeUndefined();
     expect(parseEntityStrict(b('Content-Type: application/edifact\r\n\r\nUNB'))?.body.toString()).toBe('UNB');
-    expect(parseEntityStrict(b('Content-Type: application/edifact\r\nno colon here\r\n\r\nUNB'))?.body.toString()).toBe('UNB');
+    expect(parseEntityStrict(b('Content-Type: application/edifact\r\nno colon here\r\n\r\nUNB'))?.body.toString()).toBe(
+      'UNB',
+    );
     expect(parseEntityStrict(b('Content-Type: application/edifact\r\nUNB'))).toBeUndefined();
   });
 
   it('headersFromRecord joins arrays and unfolds values', () => {
-    const h = headersFromRecord({ 'as2-from': '"A B"', 'X-Multi': ['a', 'b'], skip: undefined, 'content-type': 'a/b;\r\n x=y' });
+    const h = headersFromRecord({
+      'as2-from': '"A B"',
+      'X-Multi': ['a', 'b'],
+      skip: undefined,
+      'content-type': 'a/b;\r\n x=y',
+    });
     expect(headerValue(h, 'AS2-From')).toBe('"A B"');
     expect(headerValue(h, 'x-multi')).toBe('a, b');
     expect(headerValue(h, 'content-type')).toBe('a/b; x=y');
@@ -63,8 +72,16 @@ describe('parseEntity', () => {
 
 describe('parseContentType', () => {
   it.each([
-    ['application/pkcs7-mime; smime-type=enveloped-data; name="smime.p7m"', 'application/pkcs7-mime', { 'smime-type': 'enveloped-data', name: 'smime.p7m' }],
-    ['Application/X-PKCS7-MIME;SMIME-TYPE = compressed-data;', 'application/x-pkcs7-mime', { 'smime-type': 'compressed-data' }],
+    [
+      'application/pkcs7-mime; smime-type=enveloped-data; name="smime.p7m"',
+      'application/pkcs7-mime',
+      { 'smime-type': 'enveloped-data', name: 'smime.p7m' },
+    ],
+    [
+      'Application/X-PKCS7-MIME;SMIME-TYPE = compressed-data;',
+      'application/x-pkcs7-mime',
+      { 'smime-type': 'compressed-data' },
+    ],
     ['text/plain; name="a \\"q\\" b"', 'text/plain', { name: 'a "q" b' }],
     ['', 'text/plain', {}],
   ])('%s', (value, type, params) => {
@@ -128,7 +145,8 @@ describe('canonicalization', () => {
 
 describe('buildEntity', () => {
   it('folds long headers and parses back', () => {
-    const long = 'multipart/signed; protocol="application/pkcs7-signature"; micalg=sha-256; boundary="----=_Part_0123456789"';
+    const long =
+      'multipart/signed; protocol="application/pkcs7-signature"; micalg=sha-256; boundary="----=_Part_0123456789"';
     const raw = buildEntity([['Content-Type', long]], b('x'));
     expect(raw.toString()).toContain(';\r\n\t');
     expect(parseEntity(raw).value.contentType.params.boundary).toBe('----=_Part_0123456789');
@@ -153,7 +171,18 @@ describe('never throws (property)', () => {
   });
 
   it('MIME-shaped noise gives a value and issues', () => {
-    const piece = fc.constantFrom('Content-Type: multipart/signed; boundary=b', '--b', '--b--', '\r\n', '\n', ' ', ':', '=', 'x', '\t');
+    const piece = fc.constantFrom(
+      'Content-Type: multipart/signed; boundary=b',
+      '--b',
+      '--b--',
+      '\r\n',
+      '\n',
+      ' ',
+      ':',
+      '=',
+      'x',
+      '\t',
+    );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
         const bytes = b(pieces.join(''));

@@ -91,7 +91,10 @@ export function headersFromRecord(record: Readonly<Record<string, string | strin
 
 /** RFC 5322 §2.2.3: remove CRLF (or bare LF) that precedes white space; trim. */
 export function unfold(value: string): string {
-  return value.replace(/\r?\n(?=[ \t])/g, '').replace(/\r?\n/g, ' ').trim();
+  return value
+    .replace(/\r?\n(?=[ \t])/g, '')
+    .replace(/\r?\n/g, ' ')
+    .trim();
 }
 
 /** A header field name: printable US-ASCII except colon (RFC 5322 §2.2). */
@@ -129,7 +132,8 @@ export function parseHeaderBlock(bytes: Uint8Array): MimeResult<HeaderBlock> {
     const next = terminated ? end + 1 : end;
     if (lineEnd === pos) {
       if (current) headers.push(current);
-      if (headers.length === 0) issues.push({ code: 'no-header-block', message: 'the entity starts with an empty line', offset: pos });
+      if (headers.length === 0)
+        issues.push({ code: 'no-header-block', message: 'the entity starts with an empty line', offset: pos });
       return { value: { headers, bodyStart: next, bareLf }, issues };
     }
     const first = buf[pos]!;
@@ -150,14 +154,21 @@ export function parseHeaderBlock(bytes: Uint8Array): MimeResult<HeaderBlock> {
           issues.push({ code: 'no-header-block', message: 'the first line is not a header field', offset: pos });
           return { value: { headers, bodyStart: 0, bareLf }, issues };
         }
-        issues.push({ code: 'bad-header-line', message: 'a line in the header block is not a header field', offset: pos });
+        issues.push({
+          code: 'bad-header-line',
+          message: 'a line in the header block is not a header field',
+          offset: pos,
+        });
         if (current) headers.push(current);
         current = undefined;
         pos = next;
         continue;
       }
       if (current) headers.push(current);
-      current = { name: buf.toString('latin1', pos, colon), value: buf.toString('latin1', afterName + 1, lineEnd).trim() };
+      current = {
+        name: buf.toString('latin1', pos, colon),
+        value: buf.toString('latin1', afterName + 1, lineEnd).trim(),
+      };
     }
     pos = next;
   }
@@ -191,7 +202,8 @@ export function parseEntityStrict(bytes: Uint8Array): MimeEntity | undefined {
   if (head.indexOf('\n\n') === -1 && head.indexOf('\n\r\n') === -1) return undefined;
   const { value: block, issues } = parseHeaderBlock(raw);
   // A stray malformed line further down is tolerated; no header block, no end to it, or no Content-Type is not MIME.
-  if (issues.some((i) => i.code !== 'bad-header-line') || headerValue(block.headers, 'content-type') === undefined) return undefined;
+  if (issues.some((i) => i.code !== 'bad-header-line') || headerValue(block.headers, 'content-type') === undefined)
+    return undefined;
   return entityFrom(raw, block);
 }
 
@@ -290,7 +302,10 @@ export function splitMultipart(body: Uint8Array, boundary: string): MimeResult<M
   const buf = toBuffer(body);
   const issues: MimeIssue[] = [];
   if (boundary === '') {
-    return { value: { parts: [], closed: false }, issues: [{ code: 'no-boundary', message: 'multipart without a boundary parameter' }] };
+    return {
+      value: { parts: [], closed: false },
+      issues: [{ code: 'no-boundary', message: 'multipart without a boundary parameter' }],
+    };
   }
   const delim = Buffer.from('--' + boundary, 'latin1');
   const parts: Buffer[] = [];
@@ -311,7 +326,8 @@ export function splitMultipart(body: Uint8Array, boundary: string): MimeResult<M
     if (after >= buf.length) lineEnd = buf.length;
     else if (buf[after] === LF) lineEnd = after + 1;
     else if (buf[after] === CR && buf[after + 1] === LF) lineEnd = after + 2;
-    else if (isClose) lineEnd = after; // close delimiter followed by an epilogue on the same line: tolerate
+    else if (isClose)
+      lineEnd = after; // close delimiter followed by an epilogue on the same line: tolerate
     else continue; // `--boundaryX`: a longer line, not a delimiter
     if (partStart !== -1) {
       let end = at;
@@ -357,13 +373,20 @@ export function decodeBody(body: Uint8Array, transferEncoding: string | undefine
     case 'binary':
       return { value: buf, issues: [] };
     case 'base64': {
-      const issues: MimeIssue[] = isBase64Text(buf) ? [] : [{ code: 'bad-base64', message: 'characters outside the base64 alphabet were skipped' }];
+      const issues: MimeIssue[] = isBase64Text(buf)
+        ? []
+        : [{ code: 'bad-base64', message: 'characters outside the base64 alphabet were skipped' }];
       return { value: Buffer.from(buf.toString('latin1'), 'base64'), issues };
     }
     case 'quoted-printable':
       return decodeQuotedPrintable(buf);
     default:
-      return { value: buf, issues: [{ code: 'unknown-transfer-encoding', message: `unknown Content-Transfer-Encoding ${transferEncoding}` }] };
+      return {
+        value: buf,
+        issues: [
+          { code: 'unknown-transfer-encoding', message: `unknown Content-Transfer-Encoding ${transferEncoding}` },
+        ],
+      };
   }
 }
 
@@ -401,7 +424,12 @@ function decodeQuotedPrintable(buf: Buffer): MimeResult<Buffer> {
       out[o++] = hi * 16 + lo;
       i += 2;
     } else {
-      if (issues.length === 0) issues.push({ code: 'bad-quoted-printable', message: 'an `=` not followed by two hex digits was kept', offset: i });
+      if (issues.length === 0)
+        issues.push({
+          code: 'bad-quoted-printable',
+          message: 'an `=` not followed by two hex digits was kept',
+          offset: i,
+        });
       out[o++] = b;
     }
   }

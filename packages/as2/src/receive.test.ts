@@ -8,7 +8,9 @@ import { computeMic, type MicAlgorithm } from './mic.js';
 import { receiveMessage, type PartnerSecurity, type ReceiveContext } from './receive.js';
 import { buildMessage, type BuildMessageOptions } from './send.js';
 
-const EDI = Buffer.from('ISA*00*          *00*          *ZZ*THEM           *ZZ*US             *260101*1200*U*00401*000000001*0*P*>~\r\nIEA*0*000000001~\r\n');
+const EDI = Buffer.from(
+  'ISA*00*          *00*          *ZZ*THEM           *ZZ*US             *260101*1200*U*00401*000000001*0*P*>~\r\nIEA*0*000000001~\r\n',
+);
 
 describe.skipIf(!hasOpenssl())('AS2 receive', () => {
   let peer: OpensslPeer;
@@ -45,8 +47,15 @@ describe.skipIf(!hasOpenssl())('AS2 receive', () => {
       mdn: { signed: true },
       ...o,
     });
-  const sign = (digestAlgorithm: MicAlgorithm = 'sha-256') => ({ privateKey: them.key, certificate: them.cert, digestAlgorithm });
-  const encrypt = (algorithm: ContentEncryptionAlgorithm = 'aes-256-cbc', keyTransport: KeyTransport = 'rsa-pkcs1v15') => ({
+  const sign = (digestAlgorithm: MicAlgorithm = 'sha-256') => ({
+    privateKey: them.key,
+    certificate: them.cert,
+    digestAlgorithm,
+  });
+  const encrypt = (
+    algorithm: ContentEncryptionAlgorithm = 'aes-256-cbc',
+    keyTransport: KeyTransport = 'rsa-pkcs1v15',
+  ) => ({
     certificates: [us.cert],
     algorithm,
     keyTransport,
@@ -83,7 +92,13 @@ describe.skipIf(!hasOpenssl())('AS2 receive', () => {
             expect(mdn.headers['AS2-From']).toBe('US');
             expect(mdn.headers['AS2-To']).toBe('THEM');
             const parsed = parseMdn(mdn, { partnerCertificates: [us.cert], expectedMic: msg.mic, requireSigned: true });
-            expect(parsed).toMatchObject({ signed: true, signatureValid: true, micMatches: true, originalMessageId: msg.messageId, disposition: { type: 'processed' } });
+            expect(parsed).toMatchObject({
+              signed: true,
+              signatureValid: true,
+              micMatches: true,
+              originalMessageId: msg.messageId,
+              disposition: { type: 'processed' },
+            });
             expect(parsed.error).toBeUndefined();
           });
         }
@@ -98,32 +113,57 @@ describe.skipIf(!hasOpenssl())('AS2 receive', () => {
       { sign: sign('sha-512'), compress: 'after-sign' },
     );
     await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ maxLength: 2000 }), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }), modes, async (bytes, filename, mode) => {
-        const payload = Buffer.from(bytes);
-        const msg = send({ ...mode, filename }, payload);
-        const r = await receiveMessage(msg, ctx);
-        expect(r.error).toBeUndefined();
-        expect(r.payload?.content.equals(payload)).toBe(true);
-        expect(r.payload?.filename).toBe(filename.replace(/[^\x20-\x7e\x80-\uffff]/g, ' '));
-        expect(r.mic).toEqual(msg.mic);
-      }),
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 2000 }),
+        fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }),
+        modes,
+        async (bytes, filename, mode) => {
+          const payload = Buffer.from(bytes);
+          const msg = send({ ...mode, filename }, payload);
+          const r = await receiveMessage(msg, ctx);
+          expect(r.error).toBeUndefined();
+          expect(r.payload?.content.equals(payload)).toBe(true);
+          expect(r.payload?.filename).toBe(filename.replace(/[^\x20-\x7e\x80-\uffff]/g, ' '));
+          expect(r.mic).toEqual(msg.mic);
+        },
+      ),
       { numRuns: 60 },
     );
   });
 
   describe('interop quirks', () => {
-    const entity = Buffer.concat([Buffer.from('Content-Type: application/edi-x12\r\nContent-Transfer-Encoding: binary\r\n\r\n'), EDI]);
+    const entity = Buffer.concat([
+      Buffer.from('Content-Type: application/edi-x12\r\nContent-Transfer-Encoding: binary\r\n\r\n'),
+      EDI,
+    ]);
     const signedHeaders = (boundary: string, extra: Record<string, string> = {}) => ({
       'as2-from': 'THEM',
       'as2-to': 'US',
       'message-id': '<quirk@them>',
       'content-type': `multipart/signed; protocol="application/pkcs7-signature"; micalg=sha-256; boundary="${boundary}"`,
       'disposition-notification-to': 'them@example.com',
-      'disposition-notification-options': 'signed-receipt-protocol=optional, pkcs7-signature; signed-receipt-micalg=optional, sha-256',
+      'disposition-notification-options':
+        'signed-receipt-protocol=optional, pkcs7-signature; signed-receipt-micalg=optional, sha-256',
       ...extra,
     });
     const opensslSign = (args: string[]) =>
-      peer.run(['cms', '-sign', '-binary', '-outform', 'DER', '-signer', them.certFile, '-inkey', them.keyFile, '-md', 'sha256', ...args], entity);
+      peer.run(
+        [
+          'cms',
+          '-sign',
+          '-binary',
+          '-outform',
+          'DER',
+          '-signer',
+          them.certFile,
+          '-inkey',
+          them.keyFile,
+          '-md',
+          'sha256',
+          ...args,
+        ],
+        entity,
+      );
     const multipartBody = (boundary: string, sigHeaders: string, sig: Buffer) =>
       Buffer.concat([
         Buffer.from(`--${boundary}\r\n`),
@@ -144,7 +184,10 @@ describe.skipIf(!hasOpenssl())('AS2 receive', () => {
     });
 
     it('openssl smime -sign output (base64 signature, x-pkcs7-signature, lower-case folded headers)', async () => {
-      const smime = peer.run(['smime', '-sign', '-binary', '-signer', them.certFile, '-inkey', them.keyFile, '-md', 'sha256'], entity);
+      const smime = peer.run(
+        ['smime', '-sign', '-binary', '-signer', them.certFile, '-inkey', them.keyFile, '-md', 'sha256'],
+        entity,
+      );
       const text = smime.toString('latin1');
       const split = text.indexOf('\n\n');
       const head = text.slice(0, split);
@@ -163,7 +206,10 @@ describe.skipIf(!hasOpenssl())('AS2 receive', () => {
 
     it('opaque signed-data (application/pkcs7-mime; smime-type=signed-data)', async () => {
       const der = opensslSign(['-nodetach']);
-      const headers = { ...signedHeaders('x'), 'content-type': 'application/pkcs7-mime; smime-type=signed-data; name=smime.p7m' };
+      const headers = {
+        ...signedHeaders('x'),
+        'content-type': 'application/pkcs7-mime; smime-type=signed-data; name=smime.p7m',
+      };
       const r = await receiveMessage({ headers, body: der }, ctx);
       expect(r.error).toBeUndefined();
       expect(r.signed).toBe(true);
@@ -176,8 +222,27 @@ describe.skipIf(!hasOpenssl())('AS2 receive', () => {
     });
 
     it('signer counted the CRLF before the boundary as content', async () => {
-      const sig = peer.run(['cms', '-sign', '-binary', '-outform', 'DER', '-signer', them.certFile, '-inkey', them.keyFile, '-md', 'sha256'], Buffer.concat([entity, Buffer.from('\r\n')]));
-      const body = multipartBody('crlf', 'Content-Type: application/pkcs7-signature\r\nContent-Transfer-Encoding: binary', sig);
+      const sig = peer.run(
+        [
+          'cms',
+          '-sign',
+          '-binary',
+          '-outform',
+          'DER',
+          '-signer',
+          them.certFile,
+          '-inkey',
+          them.keyFile,
+          '-md',
+          'sha256',
+        ],
+        Buffer.concat([entity, Buffer.from('\r\n')]),
+      );
+      const body = multipartBody(
+        'crlf',
+        'Content-Type: application/pkcs7-signature\r\nContent-Transfer-Encoding: binary',
+        sig,
+      );
       const r = await receiveMessage({ headers: signedHeaders('crlf'), body }, ctx);
       expect(r.error).toBeUndefined();
       expect(r.payload?.content.equals(EDI)).toBe(true);
@@ -185,12 +250,32 @@ describe.skipIf(!hasOpenssl())('AS2 receive', () => {
     });
 
     it.each([
-      ['base64', 'Content-Type: application/edi-x12\r\nContent-Transfer-Encoding: base64\r\n\r\n' + EDI.toString('base64').replace(/(.{40})/g, '$1\r\n') + '\r\n'],
-      ['quoted-printable', 'Content-Type: application/edi-x12\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n' + EDI.toString('latin1').replace(/\r\n/g, '=0D=0A=\r\n')],
+      [
+        'base64',
+        'Content-Type: application/edi-x12\r\nContent-Transfer-Encoding: base64\r\n\r\n' +
+          EDI.toString('base64').replace(/(.{40})/g, '$1\r\n') +
+          '\r\n',
+      ],
+      [
+        'quoted-printable',
+        'Content-Type: application/edi-x12\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n' +
+          EDI.toString('latin1').replace(/\r\n/g, '=0D=0A=\r\n'),
+      ],
     ])('signed payload entity in %s transfer encoding', async (_name, text) => {
       const signedEntity = Buffer.from(text, 'latin1');
-      const sig = peer.run(['cms', '-sign', '-binary', '-outform', 'DER', '-signer', them.certFile, '-inkey', them.keyFile], signedEntity);
-      const body = Buffer.concat([Buffer.from('--q\r\n'), signedEntity, Buffer.from('\r\n--q\r\nContent-Type: application/pkcs7-signature\r\nContent-Transfer-Encoding: base64\r\n\r\n' + sig.toString('base64') + '\r\n--q--\r\n')]);
+      const sig = peer.run(
+        ['cms', '-sign', '-binary', '-outform', 'DER', '-signer', them.certFile, '-inkey', them.keyFile],
+        signedEntity,
+      );
+      const body = Buffer.concat([
+        Buffer.from('--q\r\n'),
+        signedEntity,
+        Buffer.from(
+          '\r\n--q\r\nContent-Type: application/pkcs7-signature\r\nContent-Transfer-Encoding: base64\r\n\r\n' +
+            sig.toString('base64') +
+            '\r\n--q--\r\n',
+        ),
+      ]);
       const r = await receiveMessage({ headers: signedHeaders('q'), body }, ctx);
       expect(r.error).toBeUndefined();
       expect(r.payload?.content.equals(EDI)).toBe(true);
@@ -198,7 +283,11 @@ describe.skipIf(!hasOpenssl())('AS2 receive', () => {
     });
 
     it('non-ASCII filename and subject, RSA-PSS signature', async () => {
-      const msg = send({ filename: 'Lieferschein Köln.edi', subject: 'Bestellung für Köln\r\nX-Injected: 1', sign: { ...sign(), pss: true } });
+      const msg = send({
+        filename: 'Lieferschein Köln.edi',
+        subject: 'Bestellung für Köln\r\nX-Injected: 1',
+        sign: { ...sign(), pss: true },
+      });
       expect(msg.headers.Subject).toMatch(/^=\?UTF-8\?B\?[A-Za-z0-9+/=]+\?=$/);
       expect(Object.values(msg.headers).every((v) => /^[\x20-\x7e]*$/.test(v))).toBe(true);
       const r = await receiveMessage(msg, ctx);
@@ -207,15 +296,33 @@ describe.skipIf(!hasOpenssl())('AS2 receive', () => {
     });
 
     it('RFC 2231 filename* in Content-Disposition', async () => {
-      const signedEntity = Buffer.concat([Buffer.from("Content-Type: application/edi-x12\r\nContent-Disposition: attachment; filename*=UTF-8''Bestellung%20M%C3%BCnchen.edi\r\n\r\n"), EDI]);
-      const r = await receiveMessage({ headers: { 'AS2-From': 'THEM', 'AS2-To': 'US', 'Content-Type': 'application/pkcs7-mime; smime-type=compressed-data' }, body: compress(signedEntity) }, ctx);
+      const signedEntity = Buffer.concat([
+        Buffer.from(
+          "Content-Type: application/edi-x12\r\nContent-Disposition: attachment; filename*=UTF-8''Bestellung%20M%C3%BCnchen.edi\r\n\r\n",
+        ),
+        EDI,
+      ]);
+      const r = await receiveMessage(
+        {
+          headers: {
+            'AS2-From': 'THEM',
+            'AS2-To': 'US',
+            'Content-Type': 'application/pkcs7-mime; smime-type=compressed-data',
+          },
+          body: compress(signedEntity),
+        },
+        ctx,
+      );
       expect(r.payload?.filename).toBe('Bestellung München.edi');
     });
 
     it('MIME headers in the body instead of HTTP (no Content-Type header on the POST)', async () => {
       const msg = send({ sign: sign(), encrypt: encrypt() });
       const { 'Content-Type': ct, 'Content-Transfer-Encoding': cte, ...rest } = msg.headers;
-      const body = Buffer.concat([Buffer.from(`Content-Type: ${ct}\r\nContent-Transfer-Encoding: ${cte}\r\n\r\n`), msg.body]);
+      const body = Buffer.concat([
+        Buffer.from(`Content-Type: ${ct}\r\nContent-Transfer-Encoding: ${cte}\r\n\r\n`),
+        msg.body,
+      ]);
       const r = await receiveMessage({ headers: rest, body }, ctx);
       expect(r.error).toBeUndefined();
       expect(r.mic).toEqual(msg.mic);
@@ -231,10 +338,20 @@ describe.skipIf(!hasOpenssl())('AS2 receive', () => {
 
     it('AS2-From/AS2-To quoted, header names in any case, Message-ID echoed exactly', async () => {
       const spaced: PartnerSecurity = { ...partner, partnerId: 'p_acme' };
-      const msg = buildMessage(EDI, { as2From: 'Acme Corp', as2To: 'Our Co', contentType: 'application/edi-x12', sign: sign(), messageId: '<odd id@acme>', mdn: { signed: true } });
+      const msg = buildMessage(EDI, {
+        as2From: 'Acme Corp',
+        as2To: 'Our Co',
+        contentType: 'application/edi-x12',
+        sign: sign(),
+        messageId: '<odd id@acme>',
+        mdn: { signed: true },
+      });
       expect(msg.headers['AS2-From']).toBe('"Acme Corp"');
       const lower = Object.fromEntries(Object.entries(msg.headers).map(([k, v]) => [k.toUpperCase(), v]));
-      const r = await receiveMessage({ headers: lower, body: msg.body }, { findPartner: (f, t) => (f === 'Acme Corp' && t === 'Our Co' ? spaced : undefined) });
+      const r = await receiveMessage(
+        { headers: lower, body: msg.body },
+        { findPartner: (f, t) => (f === 'Acme Corp' && t === 'Our Co' ? spaced : undefined) },
+      );
       expect(r.error).toBeUndefined();
       expect(r.messageId).toBe('<odd id@acme>');
       const mdn = await r.buildMdn();
@@ -249,7 +366,10 @@ describe.skipIf(!hasOpenssl())('AS2 receive', () => {
       ['md5, sha-256', 'sha-256'],
     ])('micalg %s requested -> MIC named %s, signed receipt micalg in the same style', async (requested, named) => {
       const msg = send({ sign: sign() });
-      const headers = { ...msg.headers, 'Disposition-Notification-Options': `signed-receipt-protocol=optional, pkcs7-signature; signed-receipt-micalg=optional, ${requested}` };
+      const headers = {
+        ...msg.headers,
+        'Disposition-Notification-Options': `signed-receipt-protocol=optional, pkcs7-signature; signed-receipt-micalg=optional, ${requested}`,
+      };
       const r = await receiveMessage({ headers, body: msg.body }, ctx);
       expect(r.mic?.algorithm).toBe(named);
       const mdn = await r.buildMdn();
@@ -265,17 +385,27 @@ describe.skipIf(!hasOpenssl())('AS2 receive', () => {
 
     it('only md5 with importance required -> failed/Failure: unsupported MIC-algorithms', async () => {
       const msg = send({ sign: sign() });
-      const headers = { ...msg.headers, 'Disposition-Notification-Options': 'signed-receipt-protocol=required, pkcs7-signature; signed-receipt-micalg=required, md5' };
+      const headers = {
+        ...msg.headers,
+        'Disposition-Notification-Options':
+          'signed-receipt-protocol=required, pkcs7-signature; signed-receipt-micalg=required, md5',
+      };
       const r = await receiveMessage({ headers, body: msg.body }, ctx);
       expect(r.disposition).toEqual({ type: 'failed', modifier: 'failure', description: 'unsupported MIC-algorithms' });
       expect(r.payload).toBeUndefined();
       const mdn = await r.buildMdn();
-      expect(parseMdn(mdn, { partnerCertificates: [us.cert] }).dispositionText).toBe('automatic-action/MDN-sent-automatically; failed/Failure: unsupported MIC-algorithms');
+      expect(parseMdn(mdn, { partnerCertificates: [us.cert] }).dispositionText).toBe(
+        'automatic-action/MDN-sent-automatically; failed/Failure: unsupported MIC-algorithms',
+      );
     });
 
     it('x-pkcs7-mime media type and a missing smime-type', async () => {
       const msg = send({ encrypt: encrypt(), compress: 'before-sign' });
-      for (const ct of ['application/x-pkcs7-mime; smime-type=enveloped-data', 'application/pkcs7-mime', 'application/x-pkcs7-mime; name=smime.p7m']) {
+      for (const ct of [
+        'application/x-pkcs7-mime; smime-type=enveloped-data',
+        'application/pkcs7-mime',
+        'application/x-pkcs7-mime; name=smime.p7m',
+      ]) {
         const r = await receiveMessage({ headers: { ...msg.headers, 'Content-Type': ct }, body: msg.body }, ctx);
         expect(r.error, ct).toBeUndefined();
         expect(r.payload?.content.equals(EDI)).toBe(true);
@@ -284,13 +414,24 @@ describe.skipIf(!hasOpenssl())('AS2 receive', () => {
 
     it('base64 transfer encoding on the encrypted body', async () => {
       const msg = send({ encrypt: encrypt() });
-      const r = await receiveMessage({ headers: { ...msg.headers, 'Content-Transfer-Encoding': 'base64' }, body: Buffer.from(msg.body.toString('base64').replace(/(.{64})/g, '$1\r\n')) }, ctx);
+      const r = await receiveMessage(
+        {
+          headers: { ...msg.headers, 'Content-Transfer-Encoding': 'base64' },
+          body: Buffer.from(msg.body.toString('base64').replace(/(.{64})/g, '$1\r\n')),
+        },
+        ctx,
+      );
       expect(r.error).toBeUndefined();
     });
 
     it('encrypt-only payload without MIME headers (openssl cms -encrypt of the bare interchange)', async () => {
       const der = peer.run(['cms', '-encrypt', '-binary', '-outform', 'DER', '-aes256', '-recip', us.certFile], EDI);
-      const headers = { 'AS2-From': 'THEM', 'AS2-To': 'US', 'Message-ID': '<raw@them>', 'Content-Type': 'application/pkcs7-mime; smime-type=enveloped-data' };
+      const headers = {
+        'AS2-From': 'THEM',
+        'AS2-To': 'US',
+        'Message-ID': '<raw@them>',
+        'Content-Type': 'application/pkcs7-mime; smime-type=enveloped-data',
+      };
       const r = await receiveMessage({ headers, body: der }, ctx);
       expect(r.error).toBeUndefined();
       expect(r.encrypted).toBe(true);
@@ -300,7 +441,10 @@ describe.skipIf(!hasOpenssl())('AS2 receive', () => {
     });
 
     it('key rollover: a message encrypted for our next certificate', async () => {
-      const rolling = { ...partner, ourKeys: [...partner.ourKeys, { privateKey: usNext.key, certificate: usNext.cert }] };
+      const rolling = {
+        ...partner,
+        ourKeys: [...partner.ourKeys, { privateKey: usNext.key, certificate: usNext.cert }],
+      };
       const msg = send({ encrypt: { certificates: [usNext.cert] }, sign: sign() });
       const r = await receiveMessage(msg, { findPartner: () => rolling });
       expect(r.error).toBeUndefined();
@@ -309,7 +453,12 @@ describe.skipIf(!hasOpenssl())('AS2 receive', () => {
 
   describe('what we send, openssl reads', () => {
     const eml = (m: { headers: Record<string, string>; body: Buffer }) =>
-      Buffer.concat([Buffer.from(`MIME-Version: 1.0\r\nContent-Type: ${m.headers['Content-Type']}\r\n${m.headers['Content-Transfer-Encoding'] ? `Content-Transfer-Encoding: ${m.headers['Content-Transfer-Encoding']}\r\n` : ''}\r\n`), m.body]);
+      Buffer.concat([
+        Buffer.from(
+          `MIME-Version: 1.0\r\nContent-Type: ${m.headers['Content-Type']}\r\n${m.headers['Content-Transfer-Encoding'] ? `Content-Transfer-Encoding: ${m.headers['Content-Transfer-Encoding']}\r\n` : ''}\r\n`,
+        ),
+        m.body,
+      ]);
 
     it('signed: openssl cms -verify gives back the payload entity', () => {
       const msg = send({ sign: sign('sha-384') });
@@ -323,7 +472,19 @@ describe.skipIf(!hasOpenssl())('AS2 receive', () => {
     it('encrypted and signed: openssl cms -decrypt then -verify', () => {
       const msg = send({ sign: sign(), encrypt: encrypt('aes-128-cbc') });
       // openssl reads S/MIME with base64 bodies; hand it the DER directly.
-      const inner = peer.run(['cms', '-decrypt', '-binary', '-inform', 'DER', '-in', peer.write('enc.der', msg.body), '-recip', us.certFile, '-inkey', us.keyFile]);
+      const inner = peer.run([
+        'cms',
+        '-decrypt',
+        '-binary',
+        '-inform',
+        'DER',
+        '-in',
+        peer.write('enc.der', msg.body),
+        '-recip',
+        us.certFile,
+        '-inkey',
+        us.keyFile,
+      ]);
       expect(inner.toString('latin1')).toMatch(/^Content-Type: multipart\/signed/);
       const out = peer.run(['cms', '-verify', '-noverify', '-in', peer.write('inner.eml', inner)]);
       expect(out.subarray(out.length - EDI.length).equals(EDI)).toBe(true);
@@ -331,7 +492,11 @@ describe.skipIf(!hasOpenssl())('AS2 receive', () => {
   });
 
   describe('failures are dispositions, never throws', () => {
-    const expectFailure = async (input: { headers: Record<string, string>; body: Buffer }, code: string, c: ReceiveContext = ctx) => {
+    const expectFailure = async (
+      input: { headers: Record<string, string>; body: Buffer },
+      code: string,
+      c: ReceiveContext = ctx,
+    ) => {
       const r = await receiveMessage(input, c);
       expect(r.error?.code).toBe(code);
       expect(r.disposition).toEqual({ type: 'processed', modifier: 'error', description: code });
@@ -360,18 +525,31 @@ describe.skipIf(!hasOpenssl())('AS2 receive', () => {
 
     it('unsigned where a signature is required -> insufficient-message-security', async () => {
       const msg = send({ encrypt: encrypt() });
-      await expectFailure(msg, 'insufficient-message-security', { findPartner: () => ({ ...partner, requireSigned: true }) });
-      await expectFailure(send({ sign: sign() }), 'insufficient-message-security', { findPartner: () => ({ ...partner, requireEncrypted: true }) });
+      await expectFailure(msg, 'insufficient-message-security', {
+        findPartner: () => ({ ...partner, requireSigned: true }),
+      });
+      await expectFailure(send({ sign: sign() }), 'insufficient-message-security', {
+        findPartner: () => ({ ...partner, requireEncrypted: true }),
+      });
     });
 
     it('algorithms outside the partner policy -> insufficient-message-security', async () => {
       const msg = send({ sign: sign('sha-1'), encrypt: encrypt('des-ede3-cbc') });
-      await expectFailure(msg, 'insufficient-message-security', { findPartner: () => ({ ...partner, acceptedSigningAlgorithms: ['sha256', 'sha-512'] }) });
-      await expectFailure(msg, 'insufficient-message-security', { findPartner: () => ({ ...partner, acceptedEncryptionAlgorithms: ['aes-256-cbc'] }) });
+      await expectFailure(msg, 'insufficient-message-security', {
+        findPartner: () => ({ ...partner, acceptedSigningAlgorithms: ['sha256', 'sha-512'] }),
+      });
+      await expectFailure(msg, 'insufficient-message-security', {
+        findPartner: () => ({ ...partner, acceptedEncryptionAlgorithms: ['aes-256-cbc'] }),
+      });
     });
 
     it('unknown partner -> authentication-failed, unsigned MDN', async () => {
-      const msg = buildMessage(EDI, { as2From: 'NOBODY', as2To: 'US', contentType: 'application/edi-x12', mdn: { signed: true } });
+      const msg = buildMessage(EDI, {
+        as2From: 'NOBODY',
+        as2To: 'US',
+        contentType: 'application/edi-x12',
+        mdn: { signed: true },
+      });
       const r = await expectFailure(msg, 'authentication-failed');
       expect(r.partner).toBeUndefined();
       expect((await r.buildMdn()).headers['Content-Type']).toMatch(/^multipart\/report/);
@@ -393,7 +571,10 @@ describe.skipIf(!hasOpenssl())('AS2 receive', () => {
       expect(r.disposition).toEqual({ type: 'processed' });
       const mdn = await r.buildMdn({ error: new As2Error('unexpected-processing-error') });
       const parsed = parseMdn(mdn, { partnerCertificates: [us.cert] });
-      expect(parsed).toMatchObject({ signatureValid: true, disposition: { type: 'processed', modifier: 'error', description: 'unexpected-processing-error' } });
+      expect(parsed).toMatchObject({
+        signatureValid: true,
+        disposition: { type: 'processed', modifier: 'error', description: 'unexpected-processing-error' },
+      });
       expect(parsed.receivedMic).toBeUndefined();
     });
 
@@ -408,7 +589,10 @@ describe.skipIf(!hasOpenssl())('AS2 receive', () => {
     });
 
     it('missing AS2 headers, and a throwing partner lookup -> unexpected-processing-error', async () => {
-      await expectFailure({ headers: { 'Content-Type': 'application/edi-x12' }, body: EDI }, 'unexpected-processing-error');
+      await expectFailure(
+        { headers: { 'Content-Type': 'application/edi-x12' }, body: EDI },
+        'unexpected-processing-error',
+      );
       const msg = send();
       const r = await receiveMessage(msg, {
         findPartner: () => {
@@ -430,11 +614,27 @@ describe.skipIf(!hasOpenssl())('AS2 receive', () => {
       );
       const bodies = fc.oneof(
         fc.uint8Array({ maxLength: 200 }),
-        fc.array(fc.constantFrom('--b\r\n', '--b--', '\r\n', 'Content-Type: application/pkcs7-mime\r\n', '0\x82\x01\x00', 'MIIB', 'x'), { maxLength: 20 }).map((a) => Buffer.from(a.join(''), 'latin1')),
+        fc
+          .array(
+            fc.constantFrom(
+              '--b\r\n',
+              '--b--',
+              '\r\n',
+              'Content-Type: application/pkcs7-mime\r\n',
+              '0\x82\x01\x00',
+              'MIIB',
+              'x',
+            ),
+            { maxLength: 20 },
+          )
+          .map((a) => Buffer.from(a.join(''), 'latin1')),
       );
       await fc.assert(
         fc.asyncProperty(types, bodies, async (type, body) => {
-          const r = await receiveMessage({ headers: { 'AS2-From': 'THEM', 'AS2-To': 'US', 'Content-Type': type }, body }, ctx);
+          const r = await receiveMessage(
+            { headers: { 'AS2-From': 'THEM', 'AS2-To': 'US', 'Content-Type': type }, body },
+            ctx,
+          );
           expect(r.disposition.type).toBeDefined();
           await r.buildMdn();
         }),

@@ -195,7 +195,9 @@ export async function receiveMessage(
   }
 
   const processed = !error || error.code === 'duplicate-document';
-  const names: MicalgNames = partner?.micalgNames ?? (micRequestedName !== undefined && isLegacyMicalgName(micRequestedName) ? 'legacy' : 'rfc5751');
+  const names: MicalgNames =
+    partner?.micalgNames ??
+    (micRequestedName !== undefined && isLegacyMicalgName(micRequestedName) ? 'legacy' : 'rfc5751');
   let mic: ReceiveResult['mic'];
   if (processed && unwrapped.payload) {
     // RFC 4130 §7.3.1: signed -> the signed entity; encrypted only -> the decrypted entity; else the content.
@@ -206,9 +208,13 @@ export async function receiveMessage(
       (decrypted === undefined ? undefined : Buffer.isBuffer(decrypted) ? decrypted : canonicalizeEntity(decrypted)) ??
       unwrapped.payload.content;
     const algorithmName =
-      partner?.micalgNames === undefined && micRequestedName !== undefined ? micRequestedName : micAlgorithmName(micAlgorithm, names);
+      partner?.micalgNames === undefined && micRequestedName !== undefined
+        ? micRequestedName
+        : micAlgorithmName(micAlgorithm, names);
     const digest =
-      unwrapped.signedDigest?.algorithm === micAlgorithm ? unwrapped.signedDigest.digest : computeMic(micBytes, micAlgorithm);
+      unwrapped.signedDigest?.algorithm === micAlgorithm
+        ? unwrapped.signedDigest.digest
+        : computeMic(micBytes, micAlgorithm);
     mic = { digest, algorithm: algorithmName };
   }
   const disposition: MdnDisposition = error ? dispositionOf(error) : { type: 'processed' };
@@ -224,7 +230,13 @@ export async function receiveMessage(
     buildMdn: (opts) => {
       try {
         return Promise.resolve(
-          buildMdnFor(result, { micAlgorithm, names, messageId: opts?.messageId, now: opts?.now ?? now, error: opts?.error }),
+          buildMdnFor(result, {
+            micAlgorithm,
+            names,
+            messageId: opts?.messageId,
+            now: opts?.now ?? now,
+            error: opts?.error,
+          }),
         );
       } catch (cause) {
         return Promise.reject(cause instanceof Error ? cause : new Error('MDN could not be built'));
@@ -263,7 +275,11 @@ function readMdnRequest(headers: HeaderField[]): MdnRequest | undefined {
 }
 
 /** RFC 4130 §7.3 / §7.5.3: the MIC algorithm for the MDN, or the failure when a required option cannot be met. */
-function chooseMdnMic(request: MdnRequest, headers: HeaderField[], unwrapped: Unwrapped): { algorithm: MicAlgorithm; requestedName?: string } | As2Error {
+function chooseMdnMic(
+  request: MdnRequest,
+  headers: HeaderField[],
+  unwrapped: Unwrapped,
+): { algorithm: MicAlgorithm; requestedName?: string } | As2Error {
   const options = parseDispositionNotificationOptions(headerValue(headers, 'disposition-notification-options'));
   if (options.signedReceiptProtocol?.importance === 'required' && !request.signed) {
     return new As2Error('unsupported-format', 'the required signed-receipt-protocol is not pkcs7-signature');
@@ -278,17 +294,23 @@ function chooseMdnMic(request: MdnRequest, headers: HeaderField[], unwrapped: Un
 }
 
 function checkPolicy(u: Unwrapped, partner: PartnerSecurity): As2Error | undefined {
-  if (partner.requireSigned && !u.signed) return new As2Error('insufficient-message-security', 'the partner must sign its messages');
-  if (partner.requireEncrypted && !u.encrypted) return new As2Error('insufficient-message-security', 'the partner must encrypt its messages');
+  if (partner.requireSigned && !u.signed)
+    return new As2Error('insufficient-message-security', 'the partner must sign its messages');
+  if (partner.requireEncrypted && !u.encrypted)
+    return new As2Error('insufficient-message-security', 'the partner must encrypt its messages');
   if (u.signature && partner.acceptedSigningAlgorithms) {
     const accepted = partner.acceptedSigningAlgorithms.map((a) => normalizeMicAlgorithm(a) ?? a.toLowerCase());
     const used = normalizeMicAlgorithm(u.signature.digestAlgorithm) ?? u.signature.digestAlgorithm;
-    if (!accepted.includes(used)) return new As2Error('insufficient-message-security', `signature digest ${used} is not accepted`);
+    if (!accepted.includes(used))
+      return new As2Error('insufficient-message-security', `signature digest ${used} is not accepted`);
   }
   if (u.encryption && partner.acceptedEncryptionAlgorithms) {
     const accepted = partner.acceptedEncryptionAlgorithms.map((a) => a.toLowerCase());
     if (!accepted.includes(u.encryption.contentAlgorithm.toLowerCase())) {
-      return new As2Error('insufficient-message-security', `content encryption ${u.encryption.contentAlgorithm} is not accepted`);
+      return new As2Error(
+        'insufficient-message-security',
+        `content encryption ${u.encryption.contentAlgorithm} is not accepted`,
+      );
     }
   }
   return undefined;
@@ -322,10 +344,12 @@ function unwrap(headers: HeaderField[], body: Uint8Array, partner: PartnerSecuri
     if (PKCS7_MIME.has(type)) {
       const der = decodeDerBody(entity.body, entity.transferEncoding).value;
       let kind: string = inspectCms(der).type;
-      if (kind === 'unknown') kind = SMIME_TYPES[entity.contentType.params['smime-type']?.toLowerCase() ?? ''] ?? 'unknown';
+      if (kind === 'unknown')
+        kind = SMIME_TYPES[entity.contentType.params['smime-type']?.toLowerCase() ?? ''] ?? 'unknown';
       let content: Buffer;
       if (kind === 'enveloped' || kind === 'authEnveloped') {
-        if (partner.ourKeys.length === 0) return { ...u, error: new As2Error('decryption-failed', 'no decryption key for this partner') };
+        if (partner.ourKeys.length === 0)
+          return { ...u, error: new As2Error('decryption-failed', 'no decryption key for this partner') };
         const r = decryptEnvelope(der, partner.ourKeys);
         if (!r.ok) return { ...u, error: r.error };
         u.encrypted = true;
@@ -343,7 +367,10 @@ function unwrap(headers: HeaderField[], body: Uint8Array, partner: PartnerSecuri
         entity = next;
         continue;
       } else {
-        return { ...u, error: new As2Error('unexpected-processing-error', 'the pkcs7-mime body is not a CMS structure we read') };
+        return {
+          ...u,
+          error: new As2Error('unexpected-processing-error', 'the pkcs7-mime body is not a CMS structure we read'),
+        };
       }
       const inner = parseEntityStrict(content);
       if (kind !== 'compressed' && !u.signed) u.decrypted ??= inner ?? content;
@@ -368,7 +395,12 @@ function unwrap(headers: HeaderField[], body: Uint8Array, partner: PartnerSecuri
 }
 
 /** One multipart/signed layer (RFC 1847 §2.1): verify the first part against the second, return the first as an entity. */
-function verifyLayer(entity: MimeEntity, partner: PartnerSecurity, now: Date | undefined, u: Unwrapped): MimeEntity | As2Error {
+function verifyLayer(
+  entity: MimeEntity,
+  partner: PartnerSecurity,
+  now: Date | undefined,
+  u: Unwrapped,
+): MimeEntity | As2Error {
   const v = verifySignedEntity(entity, {
     certificates: partner.partnerCertificates,
     ...(now ? { now } : {}),
@@ -422,7 +454,11 @@ function signedMessageDigest(der: Buffer): Buffer | undefined {
 /** A media type for content that came without MIME headers, from its first bytes. */
 function sniffContentType(content: Buffer): string {
   let i = content[0] === 0xef && content[1] === 0xbb && content[2] === 0xbf ? 3 : 0;
-  while (i < content.length && (content[i] === 0x20 || content[i] === 0x09 || content[i] === 0x0d || content[i] === 0x0a)) i++;
+  while (
+    i < content.length &&
+    (content[i] === 0x20 || content[i] === 0x09 || content[i] === 0x0d || content[i] === 0x0a)
+  )
+    i++;
   const head = content.toString('latin1', i, i + 3);
   if (head === 'ISA') return 'application/edi-x12';
   if (head === 'UNA' || head === 'UNB') return 'application/edifact';
@@ -449,7 +485,12 @@ function attachedContent(der: Buffer): Buffer | undefined {
 }
 
 /** One opaque signed-data layer: verify the SignedData over its own eContent, return that content as an entity. */
-function verifyOpaque(der: Buffer, partner: PartnerSecurity, now: Date | undefined, u: Unwrapped): MimeEntity | As2Error {
+function verifyOpaque(
+  der: Buffer,
+  partner: PartnerSecurity,
+  now: Date | undefined,
+  u: Unwrapped,
+): MimeEntity | As2Error {
   const content = attachedContent(der);
   if (!content) return new As2Error('authentication-failed', 'signed-data without encapsulated content');
   const verified = verifyDetached(der, content, {
@@ -461,7 +502,11 @@ function verifyOpaque(der: Buffer, partner: PartnerSecurity, now: Date | undefin
   if (!u.signed) {
     u.signed = true;
     u.signedBytes = content;
-    u.signature = { digestAlgorithm: verified.digestAlgorithm, signer: verified.signer, signedAttributes: verified.signedAttributes };
+    u.signature = {
+      digestAlgorithm: verified.digestAlgorithm,
+      signer: verified.signer,
+      signedAttributes: verified.signedAttributes,
+    };
   }
   return parseEntity(content).value;
 }

@@ -64,7 +64,9 @@ function contentDisposition(name: string): string {
   const filename = name.replace(/[^\x20-\x7e\x80-\uffff]/g, ' ');
   if (/^[\x20-\x7e]*$/.test(filename)) return formatParameterized('attachment', { filename });
   const fallback = filename.replace(/[^\x20-\x7e]/g, '_');
-  const extended = "UTF-8''" + encodeURIComponent(filename).replace(/['()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+  const extended =
+    "UTF-8''" +
+    encodeURIComponent(filename).replace(/['()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
   return `${formatParameterized('attachment', { filename: fallback })}; filename*=${extended}`;
 }
 
@@ -89,7 +91,9 @@ export function buildMessage(payload: Uint8Array, opts: BuildMessageOptions): Bu
   let entity = buildEntity(payloadHeaders, payload);
 
   const micAlgorithm: MicAlgorithm =
-    (opts.mdn?.micAlgorithm ? normalizeMicAlgorithm(opts.mdn.micAlgorithm) : undefined) ?? opts.sign?.digestAlgorithm ?? 'sha-256';
+    (opts.mdn?.micAlgorithm ? normalizeMicAlgorithm(opts.mdn.micAlgorithm) : undefined) ??
+    opts.sign?.digestAlgorithm ??
+    'sha-256';
   let micBytes: Uint8Array | undefined;
 
   if (opts.compress === 'before-sign') entity = compressedEntity(entity);
@@ -121,7 +125,14 @@ export function buildMessage(payload: Uint8Array, opts: BuildMessageOptions): Bu
       ...(opts.encrypt.keyTransport ? { keyTransport: opts.encrypt.keyTransport } : {}),
     });
     const smimeType = opts.encrypt.algorithm?.endsWith('-gcm') ? 'authEnveloped-data' : 'enveloped-data';
-    entity = buildEntity([['Content-Type', `application/pkcs7-mime; smime-type=${smimeType}; name=smime.p7m`], BINARY, ['Content-Disposition', 'attachment; filename="smime.p7m"']], der);
+    entity = buildEntity(
+      [
+        ['Content-Type', `application/pkcs7-mime; smime-type=${smimeType}; name=smime.p7m`],
+        BINARY,
+        ['Content-Disposition', 'attachment; filename="smime.p7m"'],
+      ],
+      der,
+    );
   }
   // Neither signed nor encrypted: the MIC covers the content without headers.
   micBytes ??= payload;

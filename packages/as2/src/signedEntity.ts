@@ -5,10 +5,20 @@
  */
 import { verifyDetached, type VerifyOptions } from './cms/index.js';
 import { As2Error } from './errors.js';
-import { canonicalizeLineEndings, decodeDerBody, headerValue, parseEntity, splitMultipart, type MimeEntity } from './mime.js';
+import {
+  canonicalizeLineEndings,
+  decodeDerBody,
+  headerValue,
+  parseEntity,
+  splitMultipart,
+  type MimeEntity,
+} from './mime.js';
 
 /** Media types of a detached signature part (the `x-` ones from older S/MIME agents). */
-export const PKCS7_SIGNATURE_TYPES: ReadonlySet<string> = new Set(['application/pkcs7-signature', 'application/x-pkcs7-signature']);
+export const PKCS7_SIGNATURE_TYPES: ReadonlySet<string> = new Set([
+  'application/pkcs7-signature',
+  'application/x-pkcs7-signature',
+]);
 
 /** A multipart/signed that verified. */
 export interface VerifiedSignedEntity {
@@ -45,13 +55,22 @@ export function verifySignedEntity(entity: MimeEntity, opts: VerifyOptions): Ver
   const split = splitMultipart(entity.body, entity.contentType.params.boundary ?? '');
   const [signedPart, sigPart] = split.value.parts;
   if (!signedPart || !sigPart) {
-    return { ok: false, error: new As2Error('integrity-check-failed', 'multipart/signed without both the content and the signature part') };
-  }
-  const sigEntity = parseEntity(sigPart).value;
-  if (!PKCS7_SIGNATURE_TYPES.has(sigEntity.contentType.type) && headerValue(sigEntity.headers, 'content-type') !== undefined) {
     return {
       ok: false,
-      error: new As2Error('authentication-failed', `the signature part is ${sigEntity.contentType.type}, not application/pkcs7-signature`),
+      error: new As2Error('integrity-check-failed', 'multipart/signed without both the content and the signature part'),
+    };
+  }
+  const sigEntity = parseEntity(sigPart).value;
+  if (
+    !PKCS7_SIGNATURE_TYPES.has(sigEntity.contentType.type) &&
+    headerValue(sigEntity.headers, 'content-type') !== undefined
+  ) {
+    return {
+      ok: false,
+      error: new As2Error(
+        'authentication-failed',
+        `the signature part is ${sigEntity.contentType.type}, not application/pkcs7-signature`,
+      ),
       content: parseEntity(signedPart).value,
     };
   }
