@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Ledger } from './ledger.js';
+import { openLedger, type Ledger } from './ledger.js';
 import { loadMigrations, migrate } from './migrate.js';
-import { testDrivers } from './testing.js';
+import { dropSchemas, testDrivers, uniqueSchema } from './testing.js';
 import type { InterchangeInput } from './types.js';
 
 const drivers = await testDrivers();
@@ -54,6 +54,18 @@ describe.each(drivers)('ledger on $name', (driver) => {
     expect(again.alreadyApplied).toEqual(loadMigrations().map((m) => m.tag));
     const { rows } = await ledger.database.query<{ n: string }>('SELECT count(*) AS n FROM ledger_migrations');
     expect(Number(rows[0]!.n)).toBe(loadMigrations().length);
+  });
+
+  it.runIf(driver.name === 'pg')('lets several replicas migrate a fresh schema at once', async () => {
+    const schema = uniqueSchema('mig');
+    try {
+      const replicas = await Promise.all([1, 2, 3].map(() => openLedger({ url: driver.url!, schema, poolSize: 2 })));
+      const { rows } = await replicas[0]!.database.query<{ n: string }>('SELECT count(*) AS n FROM ledger_migrations');
+      expect(Number(rows[0]!.n)).toBe(loadMigrations().length);
+      await Promise.all(replicas.map((r) => r.close()));
+    } finally {
+      await dropSchemas(driver.url!, schema);
+    }
   });
 
   it('records an interchange with its groups and sets in one go', async () => {

@@ -37,6 +37,7 @@ import type {
   As2MessageInput,
   As2MessageRecord,
   As2MessageUpdate,
+  Direction,
   DocumentInput,
   GroupInput,
   InterchangeInput,
@@ -349,6 +350,26 @@ export class Ledger {
   /** One AS2 message by id. */
   async getAs2Message(id: number): Promise<As2MessageRecord | undefined> {
     const [row] = await this.database.db.select().from(as2Messages).where(eq(as2Messages.id, id));
+    return row;
+  }
+
+  /** The first receipt (not a duplicate) of an AS2 Message-ID from a partner, if any. */
+  async findAs2Message(q: {
+    direction: Direction;
+    partnerId: string;
+    messageId: string;
+  }): Promise<As2MessageRecord | undefined> {
+    const [row] = await this.database.db
+      .select()
+      .from(as2Messages)
+      .where(
+        and(
+          eq(as2Messages.partnerId, q.partnerId),
+          eq(as2Messages.direction, q.direction),
+          eq(as2Messages.messageId, stripAngles(q.messageId)),
+          sql`${as2Messages.duplicateOf} is null`,
+        ),
+      );
     return row;
   }
 
