@@ -73,6 +73,7 @@ export async function startGateway(opts: StartGatewayOptions): Promise<Gateway> 
   else backend = await openLedgerBackend({ config, log, inMemory: opts.inMemoryLedger ?? false });
   const { recorder, jobs } = backend;
   await startAsyncMdnWorker({ jobs, archive, recorder, log });
+  const inflight = new Set<Promise<void>>();
   const app = createApp({
     partners,
     archive,
@@ -83,6 +84,10 @@ export async function startGateway(opts: StartGatewayOptions): Promise<Gateway> 
     ...(opts.onPayload ? { onPayload: opts.onPayload } : {}),
     maxBodySize: config.http.maxBodySize,
     isReady: () => ready,
+    track: (work) => {
+      inflight.add(work);
+      void work.finally(() => inflight.delete(work));
+    },
   });
   const { server, port } = await listen(app, {
     port: opts.port ?? config.http.port,
@@ -111,6 +116,8 @@ export async function startGateway(opts: StartGatewayOptions): Promise<Gateway> 
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      // Bookkeeping still running after answers already sent must reach the ledger before it closes.
+      await Promise.allSettled([...inflight]);
       await jobs.stop();
       await recorder.close();
     },

@@ -17,6 +17,8 @@ export interface AppDeps extends InboundDeps {
   maxBodySize: number;
   /** True once the database is migrated and keys are loaded. */
   isReady: () => boolean;
+  /** Told about work still running after an answer, so shutdown can wait for it. */
+  track?: (work: Promise<void>) => void;
 }
 
 /**
@@ -122,7 +124,9 @@ async function receiveAs2(deps: AppDeps, req: Request, res: Response): Promise<v
     : await handleInbound(deps, { headers: req.headers, body: outcome.body, archived, archiveId });
   send(res, reply);
   if (reply.after) {
-    await reply.after().catch((err: unknown) => deps.log.error({ err: errorSummary(err), archiveId }, 'bookkeeping after the answer failed'));
+    const work = reply.after().catch((err: unknown) => deps.log.error({ err: errorSummary(err), archiveId }, 'bookkeeping after the answer failed'));
+    deps.track?.(work);
+    await work;
   }
 }
 
