@@ -19,7 +19,7 @@ function segmentsOf(tags: string[], standard: 'x12' | 'edifact'): fc.Arbitrary<S
   const seg = fc.record({ tag: fc.constantFrom(...tags), elements: fc.array(value, { maxLength: 14 }) });
   const [head, trailer] = standard === 'x12' ? ['ST', 'SE'] : ['UNH', 'UNT'];
   return fc.array(seg, { maxLength: 40 }).map((body) =>
-    [{ tag: head!, elements: [] }, ...body, { tag: trailer!, elements: [] }].map((s, i) => ({ ...s, offset: i * 10, length: 10 })),
+    [{ tag: head, elements: [] }, ...body, { tag: trailer, elements: [] }].map((s, i) => ({ ...s, offset: i * 10, length: 10 })),
   );
 }
 
