@@ -113,3 +113,17 @@ describe('loading is checking: an analyst’s typical errors say where and how t
     });
   });
 });
+
+describe('no path from a map file reaches eval, Function or the file system', () => {
+  it('the maps package imports no I/O module and never builds code from text', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const sources = readdirSync(import.meta.dirname).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+    expect(sources.length).toBeGreaterThan(5);
+    for (const f of sources) {
+      const text = readFileSync(`${import.meta.dirname}/${f}`, 'utf8');
+      expect(text, f).not.toMatch(
+        /from 'node:(fs|child_process|net|http|vm|worker_threads)|\beval\(|new Function|require\(/,
+      );
+    }
+  });
+});
