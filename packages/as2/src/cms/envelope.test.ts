@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { constants, createPrivateKey, createPublicKey, publicEncrypt, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { children, context, parseBer, sequence, tlv } from './asn1.js';
+import { unwrapPkcs1 } from './envelope.js';
 import { decryptEnvelope, encryptEnvelope, inspectCms } from './index.js';
 import { OpensslPeer, hasOpenssl, type TestIdentity } from './opensslPeer.js';
 import type { ContentEncryptionAlgorithm, KeyTransport } from './types.js';
@@ -155,6 +156,25 @@ describe.skipIf(!available)('EnvelopedData with openssl as the peer', () => {
       expect(corrupted.error.code).toBe('decryption-failed');
       expect(wrongKey.error.message).toBe(corrupted.error.message);
       expect(wrongKey.error.disposition).toEqual({ kind: 'error', description: 'decryption-failed' });
+    });
+
+    it('implicit rejection: a bad padding gives a substitute key, the same for the same ciphertext', () => {
+      const key = createPrivateKey(ours.key);
+      const publicKey = createPublicKey(ours.cert);
+      const cek = randomBytes(32);
+      const good = publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_PADDING }, cek);
+      expect(unwrapPkcs1(key, good, 32)).toEqual(cek);
+      // A valid padding around a key of the wrong length, and a block that is no padding at all.
+      const wrongLength = publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_PADDING }, randomBytes(16));
+      const noise = randomBytes(256);
+      noise[0] = 0;
+      for (const bad of [wrongLength, noise]) {
+        const first = unwrapPkcs1(key, bad, 32);
+        expect(first.length).toBe(32);
+        expect(unwrapPkcs1(key, bad, 32)).toEqual(first);
+        expect(unwrapPkcs1(createPrivateKey(stranger.key), bad, 32)).not.toEqual(first);
+      }
+      expect(unwrapPkcs1(key, wrongLength, 32)).not.toEqual(unwrapPkcs1(key, noise, 32));
     });
 
     it('a wrong key on OAEP and on GCM is decryption-failed', () => {

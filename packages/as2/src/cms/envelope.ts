@@ -3,6 +3,8 @@ import {
   constants,
   createCipheriv,
   createDecipheriv,
+  createHash,
+  createHmac,
   privateDecrypt,
   publicEncrypt,
   randomBytes,
@@ -142,15 +144,15 @@ function readOaep(params: BerNode | undefined): OaepParams | undefined {
  * RFC 3218 §2.3.2): the private-key operation runs in OpenSSL without
  * padding (Node 20 refuses PKCS#1 v1.5 padding in privateDecrypt,
  * CVE-2023-46809), the unpadding runs here without data-dependent branches,
- * and a bad padding yields a random key of the expected length — so a
+ * and a bad padding yields a substitute key of the expected length — so a
  * Bleichenbacher probe sees the same "content decryption failed" as any
- * other bad message.
+ * other bad message. Exported for its unit test only (not from the package).
  */
-function unwrapPkcs1(key: KeyObject, encryptedKey: Buffer, keyLength: number): Buffer {
-  const random = randomBytes(keyLength);
+export function unwrapPkcs1(key: KeyObject, encryptedKey: Buffer, keyLength: number): Buffer {
+  const substitute = syntheticKey(key, encryptedKey, keyLength);
   const k = Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
   const separator = k - keyLength - 1;
-  if (k === 0 || separator < 10 || encryptedKey.length > k) return random; // public facts, no oracle
+  if (k === 0 || separator < 10 || encryptedKey.length > k) return substitute; // public facts, no oracle
   let em: Buffer;
   try {
     const block = Buffer.alloc(k);
@@ -164,8 +166,36 @@ function unwrapPkcs1(key: KeyObject, encryptedKey: Buffer, keyLength: number): B
   for (let i = 2; i < separator; i++) bad |= ((em[i]! - 1) >> 31) & 1;
   const mask = (-bad >> 31) & 0xff; // 0xff when bad, 0 when good (bad is 0..255)
   const out = Buffer.alloc(keyLength);
-  for (let i = 0; i < keyLength; i++) out[i] = (em[separator + 1 + i]! & ~mask) | (random[i]! & mask);
+  for (let i = 0; i < keyLength; i++) out[i] = (em[separator + 1 + i]! & ~mask) | (substitute[i]! & mask);
   return out;
+}
+
+const keyDerivationKeys = new WeakMap<KeyObject, Buffer>();
+
+/**
+ * The key used in place of an undecryptable one: deterministic per (our key,
+ * ciphertext), as in the implicit rejection of draft-irtf-cfrg-rsa-guidance
+ * and OpenSSL 3.2. A fresh random key would let a prober tell a bad padding
+ * from a good one by sending the same message twice and seeing whether the
+ * (1-in-256) CBC padding accident repeats.
+ */
+function syntheticKey(key: KeyObject, encryptedKey: Buffer, keyLength: number): Buffer {
+  let kdk = keyDerivationKeys.get(key);
+  if (kdk === undefined) {
+    let material: Buffer;
+    try {
+      material = key.export({ format: 'der', type: 'pkcs8' });
+    } catch {
+      material = randomBytes(32);
+    }
+    kdk = createHash('sha256').update('edigate cms implicit rejection').update(material).digest();
+    keyDerivationKeys.set(key, kdk);
+  }
+  return createHmac('sha256', kdk)
+    .update(encryptedKey)
+    .update(Buffer.from([keyLength]))
+    .digest()
+    .subarray(0, keyLength);
 }
 
 function unwrapOaep(key: KeyObject, encryptedKey: Buffer, keyLength: number, oaep: OaepParams): Buffer {
@@ -183,7 +213,7 @@ function unwrapOaep(key: KeyObject, encryptedKey: Buffer, keyLength: number, oae
   } catch {
     // fall through: same path as a wrong key length
   }
-  return randomBytes(keyLength);
+  return syntheticKey(key, encryptedKey, keyLength);
 }
 
 function decryptContent(env: Envelope, cek: Buffer): Buffer | undefined {
