@@ -915,7 +915,7 @@ export function loadMap(text: string, opts: LoadMapOptions): LoadMapResult {
  */
 export function checkAgainstGuide(map: LoadedMap): MapIssue[] {
   const issues: MapIssue[] = [];
-  const outline = setOutline(map.standard, map.set);
+  const outline = setOutline(map.standard, map.set, map.version);
   const known = (t: string): boolean => map.tables.has(t) || t in builtinTables;
   const tableIssue = (t: string, loc: RuleLocation): void => {
     if (!known(t))
@@ -1049,6 +1049,15 @@ export function checkAgainstGuide(map: LoadedMap): MapIssue[] {
     }
     if (rule.path && outline) {
       checkPath(rule.path, rule.loc, outline);
+      // X12 Nn types carry implied decimals (X12.6 §3.3.1); the guide says how many unless the rule does.
+      if (
+        rule.implied === undefined &&
+        rule.path.element &&
+        (rule.type === 'decimal' || rule.type === 'money' || rule.type === 'integer')
+      ) {
+        const n = outline.impliedDecimals(rule.path.element);
+        if (n > 0) rule.implied = n;
+      }
       checkQualifier(rule.path, rule.loc, scopeNames);
     }
     if (rule.time && outline) checkPath(rule.time, rule.loc, outline);

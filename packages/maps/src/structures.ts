@@ -13,8 +13,9 @@
  * segment is its head (X12 loop ids are the head's tag; EDIFACT groups are
  * named `SGn`).
  */
-import type { LoopNode, Segment, TreeNode } from '@edigate/edi';
-import { elementText } from '@edigate/edi';
+import type { CompiledLoop, CompiledSegment, LoopNode, Segment, TreeNode } from '@edigate/edi';
+import { elementText, findGuide } from '@edigate/edi';
+import type { ElementRef } from './path.js';
 
 /** One loop in a set outline. */
 export interface LoopOutline {
@@ -34,6 +35,8 @@ export interface SetOutline {
   segmentTags: Set<string>;
   /** Highest element position a segment tag has (X12 4010 / EDIFACT D96A). */
   elementCount: (tag: string) => number | undefined;
+  /** Implied decimal places of an element by its guide type (X12 N2 → 2); 0 when none or unknown. */
+  impliedDecimals: (ref: ElementRef) => number;
 }
 
 const x12Sizes: Record<string, number> = {
@@ -190,28 +193,79 @@ function parseOutline(text: string): LoopOutline {
 
 const cache = new Map<string, SetOutline | null>();
 
-/** The outline of a set (`x12`, `850`), or undefined when edigate has none. The version is not needed for the sets we map. */
-export function setOutline(standard: 'x12' | 'edifact', setId: string): SetOutline | undefined {
-  const key = `${standard}/${setId}`;
+function finish(
+  root: LoopOutline,
+  elementCount: SetOutline['elementCount'],
+  impliedDecimals: SetOutline['impliedDecimals'],
+): SetOutline {
+  const loopIds = new Map<string, string>();
+  const segmentTags = new Set<string>();
+  const walk = (l: LoopOutline): void => {
+    for (const s of l.segments) segmentTags.add(s);
+    for (const c of l.loops) {
+      loopIds.set(c.id, c.head);
+      walk(c);
+    }
+  };
+  walk(root);
+  return { root, loopIds, segmentTags, elementCount, impliedDecimals };
+}
+
+/** The outline of a set from the syntax core's guide, when it has one for the version. */
+function fromGuide(standard: 'x12' | 'edifact', version: string, setId: string): SetOutline | undefined {
+  const guide = findGuide(standard, version, setId);
+  if (!guide) return undefined;
+  const toOutline = (loop: CompiledLoop, id: string): LoopOutline => {
+    const out: LoopOutline = { id, head: loop.entries[0]?.tag ?? '', segments: new Set(), loops: [] };
+    for (const e of loop.entries) {
+      if (e.loop) out.loops.push(toOutline(e.loop, e.loop.id));
+      else out.segments.add(e.tag);
+    }
+    return out;
+  };
+  const segments = guide.dictionary.segments as Record<string, { elements: unknown[] } | undefined>;
+  const compiled = (tag: string): CompiledSegment | undefined => {
+    for (const entry of allEntries(guide.root)) if (entry.segment?.tag === tag) return entry.segment;
+    return undefined;
+  };
+  return finish(
+    toOutline(guide.root, setId),
+    (tag) => segments[tag]?.elements.length,
+    (ref) => {
+      const el = compiled(ref.tag)?.elements[ref.element - 1];
+      const target = ref.component !== undefined && el?.composite ? el.composite.components[ref.component - 1] : el;
+      return target?.decimals ?? 0;
+    },
+  );
+}
+
+function* allEntries(loop: CompiledLoop): Generator<CompiledLoop['entries'][number]> {
+  for (const e of loop.entries) {
+    yield e;
+    if (e.loop) yield* allEntries(e.loop);
+  }
+}
+
+/**
+ * The outline of a set: from the syntax core's guide for that version when
+ * there is one, else from the outlines above (004010 / D96A shapes), else
+ * undefined.
+ */
+export function setOutline(standard: 'x12' | 'edifact', setId: string, version?: string): SetOutline | undefined {
+  const key = `${standard}/${version ?? ''}/${setId}`;
   let o = cache.get(key);
   if (o === undefined) {
-    const text = outlines[key];
-    if (text === undefined) o = null;
-    else {
+    o = (version ? fromGuide(standard, version, setId) : undefined) ?? null;
+    const text = outlines[`${standard}/${setId}`];
+    if (!o && text !== undefined) {
       const root = parseOutline(text);
       root.id = setId;
-      const loopIds = new Map<string, string>();
-      const segmentTags = new Set<string>();
-      const walk = (l: LoopOutline): void => {
-        for (const s of l.segments) segmentTags.add(s);
-        for (const c of l.loops) {
-          loopIds.set(c.id, c.head);
-          walk(c);
-        }
-      };
-      walk(root);
       const sizes = standard === 'x12' ? x12Sizes : edifactSizes;
-      o = { root, loopIds, segmentTags, elementCount: (tag) => sizes[tag] };
+      o = finish(
+        root,
+        (tag) => sizes[tag],
+        () => 0,
+      );
     }
     cache.set(key, o);
   }

@@ -340,7 +340,7 @@ async function evalField(
 /** The set arranged in loops: the syntax core's tree when present, else arranged by the map's guide outline, else flat. */
 export function treeOf(set: TransactionSet, standard: 'x12' | 'edifact'): SetTree {
   if (set.tree) return set.tree;
-  const outline = setOutline(standard, set.id);
+  const outline = setOutline(standard, set.id, set.version);
   if (outline) return arrangeByOutline(set.segments, outline);
   const root: LoopNode = {
     kind: 'loop',
