@@ -16,6 +16,7 @@ import {
   entity,
   hasOpenssl,
   multipartSigned,
+  opensslCompressedData,
   opensslEncrypt,
   opensslMic,
   opensslVerifyMdn,
@@ -31,6 +32,7 @@ const X12 = Buffer.from(
 
 const partnerPair = pairFor('OSSL-PARTNER');
 const stranger = pairFor('STRANGER');
+const expiredPair = pairFor('OSSL-EXPIRED', { days: 1, notBefore: new Date(Date.now() - 10 * 86_400_000) });
 
 let home: TestHome;
 let gw: Gateway;
@@ -41,6 +43,8 @@ beforeAll(async () => {
     partners: [
       { id: 'strict', as2Id: 'OSSL STRICT', pair: partnerPair, as2: { requireSigned: true, requireEncrypted: true } },
       { id: 'lax', as2Id: 'OSSL-LAX', pair: partnerPair, as2: { requireSigned: false, requireEncrypted: false } },
+      { id: 'expired', as2Id: 'OSSL-EXPIRED', pair: expiredPair },
+      { id: 'expiredok', as2Id: 'OSSL-EXPIRED-OK', pair: expiredPair, as2: { allowExpiredCertificate: true } },
     ],
     http: { maxBodySize: '256kb' },
   });
@@ -166,6 +170,46 @@ describe.skipIf(!hasOpenssl)('openssl cms → edigate over HTTP', () => {
     expect(p.content.equals(X12)).toBe(true);
     expect(p.filename).toBe('po.edi');
     expect(archivedBodies().some((b) => b.equals(m.body))).toBe(true);
+  });
+
+  it('compressed before signing (RFC 5402), CompressedData from openssl asn1parse + zlib', async () => {
+    const compressed = entity(
+      [
+        ['Content-Type', 'application/pkcs7-mime; smime-type=compressed-data; name="smime.p7z"'],
+        ['Content-Transfer-Encoding', 'binary'],
+      ],
+      opensslCompressedData(payloadEntity),
+    );
+    const signed = multipartSigned(compressed, { cert: partnerPair.certificate, key: partnerPair.privateKey, md: 'sha256' });
+    const der = opensslEncrypt(entity([['Content-Type', signed.contentType]], signed.body), { cert: home.us.certificate, cipher: 'aes-256-cbc' });
+    const r = await post({ contentType: ENVELOPED, body: der });
+    const report = checkMdn(r);
+    expect(report.disposition).toMatch(processed);
+    expect(report.mic).toBe(opensslMic(compressed, 'sha256'));
+    await until(() => payloads.some((p) => p.messageId === r.messageId));
+    expect(payloads.find((p) => p.messageId === r.messageId)!.content.equals(X12)).toBe(true);
+  });
+
+  it('compressed after signing, then encrypted', async () => {
+    const signed = multipartSigned(payloadEntity, { cert: partnerPair.certificate, key: partnerPair.privateKey, md: 'sha256' });
+    const compressed = entity(
+      [
+        ['Content-Type', 'application/pkcs7-mime; smime-type=compressed-data; name="smime.p7z"'],
+        ['Content-Transfer-Encoding', 'binary'],
+      ],
+      opensslCompressedData(entity([['Content-Type', signed.contentType]], signed.body)),
+    );
+    const der = opensslEncrypt(compressed, { cert: home.us.certificate, cipher: 'aes-128-cbc' });
+    const report = checkMdn(await post({ contentType: ENVELOPED, body: der }));
+    expect(report.disposition).toMatch(processed);
+    expect(report.mic).toBe(opensslMic(payloadEntity, 'sha256'));
+  });
+
+  it('an expired partner certificate is refused unless the profile allows it', async () => {
+    const m = build({ md: 'sha256', cipher: 'aes-256-cbc', signer: expiredPair });
+    expect(checkMdn(await post({ contentType: m.contentType, body: m.body, from: 'OSSL-EXPIRED' })).disposition).toMatch(/processed\/error:\s*authentication-failed/i);
+    const again = build({ md: 'sha256', cipher: 'aes-256-cbc', signer: expiredPair });
+    expect(checkMdn(await post({ contentType: again.contentType, body: again.body, from: 'OSSL-EXPIRED-OK' })).disposition).toMatch(processed);
   });
 
   describe('named quirks', () => {

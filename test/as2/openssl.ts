@@ -8,6 +8,7 @@ import crypto from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { deflateSync } from 'node:zlib';
 
 export const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 
@@ -118,4 +119,35 @@ export function readReport(text: string): { disposition?: string; mic?: string; 
   const mic = field('Received-Content-MIC');
   const [digest, alg] = mic ? mic.split(',').map((s) => s.trim()) : [];
   return { disposition: field('Disposition'), mic: digest, micAlgorithm: alg, originalMessageId: field('Original-Message-ID') };
+}
+
+/**
+ * RFC 3274 CompressedData built with `openssl asn1parse -genconf` around
+ * node:zlib output: this openssl has no zlib for `cms -compress`, and the
+ * structure stays independent of our CMS code.
+ */
+export function opensslCompressedData(content: Buffer): Buffer {
+  const conf = tmpFile('compress.cnf');
+  writeFileSync(
+    conf,
+    [
+      'asn1=SEQUENCE:ci',
+      '[ci]',
+      'type=OID:1.2.840.113549.1.9.16.1.9',
+      'content=EXPLICIT:0,SEQUENCE:cd',
+      '[cd]',
+      'version=INTEGER:0',
+      'alg=SEQUENCE:zlib',
+      'encap=SEQUENCE:encap',
+      '[zlib]',
+      'oid=OID:1.2.840.113549.1.9.16.3.8',
+      '[encap]',
+      'type=OID:1.2.840.113549.1.7.1',
+      `content=EXPLICIT:0,FORMAT:HEX,OCTETSTRING:${deflateSync(content).toString('hex')}`,
+      '',
+    ].join('\n'),
+  );
+  const out = tmpFile('compressed.der');
+  openssl(['asn1parse', '-genconf', conf, '-out', out, '-noout']);
+  return readFileSync(out);
 }

@@ -6,7 +6,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../program.js';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'edigate-serve-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+// Both homes use their embedded PGlite ledger, not a PostgreSQL the environment may name (CI sets DATABASE_URL).
+const databaseUrl = process.env.DATABASE_URL;
+delete process.env.DATABASE_URL;
+afterAll(() => {
+  if (databaseUrl !== undefined) process.env.DATABASE_URL = databaseUrl;
+  rmSync(root, { recursive: true, force: true });
+});
 
 function io() {
   const out: string[] = [];
