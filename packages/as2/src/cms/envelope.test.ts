@@ -233,6 +233,11 @@ describe.skipIf(!available)('EnvelopedData with openssl as the peer', () => {
       const der = encryptEnvelope(payload, { certificates: [ours.cert] });
       const r = decryptEnvelope(der, [{ privateKey: 'not a key', certificate: ours.cert }]);
       expect(r.ok ? 'ok' : r.error.code).toBe('unexpected-processing-error');
+      const withGood = decryptEnvelope(der, [
+        { privateKey: 'not a key', certificate: ours.cert },
+        { privateKey: ours.key, certificate: ours.cert },
+      ]);
+      expect(withGood.ok && withGood.keyIndex).toBe(1);
     });
 
     it('reads a certificate file written by openssl', () => {

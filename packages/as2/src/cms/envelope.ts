@@ -275,25 +275,30 @@ export function decryptEnvelope(der: Uint8Array, keys: DecryptionKey[]): Decrypt
   if (cipher === undefined) return fail(`unsupported content-encryption algorithm ${env.cipherOid}`);
   if (cipher.gcm !== env.auth) return fail(`content-encryption algorithm ${cipher.name} does not fit the content type`);
 
-  let ours: { key: KeyObject; cert: CertificateInfo }[];
-  try {
-    ours = keys.map((k) => ({ key: privateKeyOf(k.privateKey), cert: certificateInfo(k.certificate) }));
-  } catch {
+  // An unreadable key (say, a stale one kept for a rollover) must not stop the others.
+  const ours: { key: KeyObject; cert: CertificateInfo; keyIndex: number }[] = [];
+  keys.forEach((k, keyIndex) => {
+    try {
+      ours.push({ key: privateKeyOf(k.privateKey), cert: certificateInfo(k.certificate), keyIndex });
+    } catch {
+      // skipped; reported below when no key is left
+    }
+  });
+  if (ours.length === 0 && keys.length > 0) {
     return {
       ok: false,
-      error: new As2Error('unexpected-processing-error', 'one of our decryption keys or certificates is unreadable'),
+      error: new As2Error('unexpected-processing-error', 'none of our decryption keys and certificates is readable'),
     };
   }
   const matched: { key: KeyObject; keyIndex: number; recipient: Recipient }[] = [];
   for (const r of env.recipients) {
-    ours.forEach((o, keyIndex) => {
-      if (safeIdentifies(r.rid, o.cert)) matched.push({ key: o.key, keyIndex, recipient: r });
-    });
+    for (const o of ours)
+      if (safeIdentifies(r.rid, o.cert)) matched.push({ key: o.key, keyIndex: o.keyIndex, recipient: r });
   }
   const candidates =
     matched.length > 0
       ? matched
-      : env.recipients.flatMap((recipient) => ours.map((o, keyIndex) => ({ key: o.key, keyIndex, recipient })));
+      : env.recipients.flatMap((recipient) => ours.map((o) => ({ key: o.key, keyIndex: o.keyIndex, recipient })));
   if (candidates.length === 0) return fail('no key-transport recipient we can use');
   // Real messages name one to three recipients; a crafted one naming thousands must not buy thousands of RSA operations.
   candidates.splice(MAX_ATTEMPTS);

@@ -273,11 +273,17 @@ function fail(code: As2ErrorCode, message: string): VerifyResult {
  * certificate is outside its validity, or the algorithms are unsupported.
  */
 export function verifyDetached(signatureDer: Uint8Array, content: Uint8Array, opts: VerifyOptions): VerifyResult {
-  let certs: CertificateInfo[];
-  try {
-    certs = opts.certificates.map((pem) => certificateInfo(pem));
-  } catch {
-    return fail('unexpected-processing-error', 'a partner certificate is unreadable');
+  // An unreadable certificate (say, a stale one kept for a rollover) must not stop the others.
+  const certs: CertificateInfo[] = [];
+  for (const pem of opts.certificates) {
+    try {
+      certs.push(certificateInfo(pem));
+    } catch {
+      // skipped; reported below when none is left
+    }
+  }
+  if (certs.length === 0 && opts.certificates.length > 0) {
+    return fail('unexpected-processing-error', 'none of the partner certificates is readable');
   }
   if (certs.length === 0) return fail('authentication-failed', 'no partner certificate to verify against');
   let sd: SignedData;
