@@ -24,7 +24,8 @@ const expected: Record<string, string[][]> = {
   ],
   // "parsed" at the origin.
   'x12/aaronhuggins-node-x12__850_fat.edi': [['850 supported'], ['850 supported']],
-  'x12/aaronhuggins-node-x12__855.edi': [['855 supported']],
+  // REF01 `ZZZ` is not in the 004010 code list of data element 128 (`ZZ` is the mutually defined code).
+  'x12/aaronhuggins-node-x12__855.edi': [['855 supported', 'ELEMENT_INVALID_CODE@REF4.1', 'SET_SEGMENTS_IN_ERROR']],
   'x12/aaronhuggins-node-x12__856.edi': [['856 unsupported', 'SET_NOT_SUPPORTED']], // version 004060: no guide
   'x12/xlate-staedi__invoice810_po850_dual.edi': [['810 supported'], ['810 supported'], ['850 unsupported', 'SET_NOT_SUPPORTED']], // 850 is 003010
   'x12/xlate-staedi__optionalInterchangeServices.edi': [['997 supported']],

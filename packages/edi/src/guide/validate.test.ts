@@ -85,6 +85,8 @@ const variants: Variant[] = [
   { name: 'N402 too long', file: 'x12/004010_850.edi', change: replace('N4*COLUMBUS*OH', 'N4*COLUMBUS*OHIO'), expect: { code: 'ELEMENT_TOO_LONG', ak403: '5', segmentPosition: 15, element: 2 } },
   { name: 'PO102 not numeric', file: 'x12/004010_850.edi', change: replace('PO1*1*120*EA', 'PO1*1*12O*EA'), expect: { code: 'ELEMENT_INVALID_CHARACTER', ak403: '6', segmentPosition: 19, element: 2, loopId: 'PO1' } },
   { name: 'PID01 not in its code list', file: 'x12/004010_850.edi', change: replace('PID*F****SMALL WIDGET', 'PID*Q****SMALL WIDGET'), expect: { code: 'ELEMENT_INVALID_CODE', ak403: '7', segmentPosition: 20, element: 1, loopId: 'PID', value: 'Q' } },
+  { name: '4010: REF01 outside the 004010 list of 128', file: 'x12/004010_850.edi', change: replace('REF*DP*038', 'REF*QQQ*038'), expect: { code: 'ELEMENT_INVALID_CODE', ak403: '7', segmentPosition: 4, element: 1, elementRef: '128' } },
+  { name: '5010: code lists are not closed', file: 'x12/005010_850.edi', change: replace('REF*DP*038', 'REF*QQQ*038'), expect: {} },
   { name: 'BEG05 31 November', file: 'x12/004010_850.edi', change: replace('BEG*00*SA*PO-4500012345**20261128', 'BEG*00*SA*PO-4500012345**20261131'), expect: { code: 'ELEMENT_INVALID_DATE', ak403: '8', segmentPosition: 2, element: 5 } },
   { name: 'DTM03 25:60', file: 'x12/004010_856.edi', change: replace('DTM*011*20261210*1430', 'DTM*011*20261210*2560'), expect: { code: 'ELEMENT_INVALID_TIME', ak403: '9', segmentPosition: 3, element: 3 } },
   { name: 'QTY02 and QTY04 both (E0204)', file: 'x12/004010_846.edi', change: replace('QTY*33*240*CA', 'QTY*33*240*CA*FREE TEXT'), expect: { code: 'ELEMENT_EXCLUSION_VIOLATED', ak403: '10', element: 4, loopId: 'QTY' } },
