@@ -29,21 +29,46 @@ interface Size {
   concurrency: number;
 }
 
-function post(agent: http.Agent, port: number, m: { headers: Record<string, string>; body: Buffer }): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+function post(
+  agent: http.Agent,
+  port: number,
+  m: { headers: Record<string, string>; body: Buffer },
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: '/as2', method: 'POST', agent, headers: { ...m.headers, 'content-length': String(m.body.length) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/as2',
+        method: 'POST',
+        agent,
+        headers: { ...m.headers, 'content-length': String(m.body.length) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(m.body);
   });
 }
 
 /** The same cryptography as one receive, with Node primitives only: the floor. */
-function floorOnce(o: { encryptedKey: Buffer; ourKey: crypto.KeyObject; iv: Buffer; cek: Buffer; ciphertext: Buffer; signedAttrs: Buffer; signature: Buffer; partnerPublic: crypto.KeyObject }): number {
+function floorOnce(o: {
+  encryptedKey: Buffer;
+  ourKey: crypto.KeyObject;
+  iv: Buffer;
+  cek: Buffer;
+  ciphertext: Buffer;
+  signedAttrs: Buffer;
+  signature: Buffer;
+  partnerPublic: crypto.KeyObject;
+}): number {
   const t = performance.now();
   crypto.privateDecrypt({ key: o.ourKey, padding: crypto.constants.RSA_NO_PADDING }, o.encryptedKey);
   const d = crypto.createDecipheriv('aes-256-cbc', o.cek, o.iv);
@@ -70,15 +95,33 @@ function builder(payload: Buffer, us: Pair, them: Pair) {
 }
 
 /** Posts `size.messages` messages `runs` times at the size's concurrency; then one alone, after the server is idle. */
-async function measure(o: { size: Size; port: number; agent: http.Agent; runs: number; us: Pair; them: Pair; home: string }) {
+async function measure(o: {
+  size: Size;
+  port: number;
+  agent: http.Agent;
+  runs: number;
+  us: Pair;
+  them: Pair;
+  home: string;
+}) {
   const { size, port, agent, runs } = o;
   const build = builder(crypto.randomBytes(size.bytes), o.us, o.them);
   // Correctness once: a processed, signed MDN with our MIC.
   const probe = build();
   const first = await post(agent, port, probe);
-  const mdn = parseMdn({ headers: first.headers, body: first.body }, { partnerCertificates: [o.us.certificate], expectedMic: probe.mic });
-  if (first.status !== 200 || mdn.disposition?.type !== 'processed' || mdn.micMatches !== true || mdn.signatureValid !== true) {
-    throw new Error(`bench probe at ${fmtSize(size.bytes)} not processed: HTTP ${first.status} ${mdn.dispositionText ?? ''} ${mdn.error?.message ?? ''}`);
+  const mdn = parseMdn(
+    { headers: first.headers, body: first.body },
+    { partnerCertificates: [o.us.certificate], expectedMic: probe.mic },
+  );
+  if (
+    first.status !== 200 ||
+    mdn.disposition?.type !== 'processed' ||
+    mdn.micMatches !== true ||
+    mdn.signatureValid !== true
+  ) {
+    throw new Error(
+      `bench probe at ${fmtSize(size.bytes)} not processed: HTTP ${first.status} ${mdn.dispositionText ?? ''} ${mdn.error?.message ?? ''}`,
+    );
   }
   const rates: number[] = [];
   const latencies: number[] = [];
@@ -110,18 +153,30 @@ async function measure(o: { size: Size; port: number; agent: http.Agent; runs: n
     await new Promise((res) => setTimeout(res, 100));
   }
   const sorted = [...latencies].sort((x, y) => x - y);
-  return { rate: median(rates), latencyMedian: median(latencies), latencyP95: sorted[Math.floor(sorted.length * 0.95)] ?? Number.NaN, seqMs: median(sequential), probeBody: probe.body };
+  return {
+    rate: median(rates),
+    latencyMedian: median(latencies),
+    latencyP95: sorted[Math.floor(sorted.length * 0.95)] ?? Number.NaN,
+    seqMs: median(sequential),
+    probeBody: probe.body,
+  };
 }
 
 /** Floor (Node primitives) and openssl cms times for one size. */
-function floor(o: { size: Size; runs: number; us: Pair; them: Pair; home: string; probeBody: Buffer }): { floorMs: number; opensslMs?: number } {
+function floor(o: { size: Size; runs: number; us: Pair; them: Pair; home: string; probeBody: Buffer }): {
+  floorMs: number;
+  opensslMs?: number;
+} {
   const payload = crypto.randomBytes(o.size.bytes);
   const cek = crypto.randomBytes(32);
   const iv = crypto.randomBytes(16);
   const c = crypto.createCipheriv('aes-256-cbc', cek, iv);
   const ciphertext = Buffer.concat([c.update(payload), c.final()]);
   const ourKey = crypto.createPrivateKey(o.us.privateKey);
-  const encryptedKey = crypto.publicEncrypt({ key: o.us.certificate, padding: crypto.constants.RSA_PKCS1_PADDING }, cek);
+  const encryptedKey = crypto.publicEncrypt(
+    { key: o.us.certificate, padding: crypto.constants.RSA_PKCS1_PADDING },
+    cek,
+  );
   const signedAttrs = crypto.randomBytes(120);
   const signature = crypto.sign('sha256', signedAttrs, crypto.createPrivateKey(o.them.privateKey));
   const partnerPublic = crypto.createPublicKey(o.them.certificate);
@@ -135,10 +190,42 @@ function floor(o: { size: Size; runs: number; us: Pair; them: Pair; home: string
   const times: number[] = [];
   for (let r = 0; r < Math.max(o.runs, 3); r++) {
     const t = performance.now();
-    const dec = spawnSync('openssl', ['cms', '-decrypt', '-inform', 'DER', '-in', der, '-recip', path.join(o.home, 'c.pem'), '-inkey', path.join(o.home, 'k.pem'), '-binary'], { maxBuffer: 64 * 1024 * 1024 });
+    const dec = spawnSync(
+      'openssl',
+      [
+        'cms',
+        '-decrypt',
+        '-inform',
+        'DER',
+        '-in',
+        der,
+        '-recip',
+        path.join(o.home, 'c.pem'),
+        '-inkey',
+        path.join(o.home, 'k.pem'),
+        '-binary',
+      ],
+      { maxBuffer: 64 * 1024 * 1024 },
+    );
     const signedEntity = path.join(dir, 'signed.eml');
     writeFileSync(signedEntity, dec.stdout);
-    spawnSync('openssl', ['cms', '-verify', '-in', signedEntity, '-CAfile', path.join(o.home, 't.pem'), '-purpose', 'any', '-binary', '-out', '/dev/null'], { maxBuffer: 64 * 1024 * 1024 });
+    spawnSync(
+      'openssl',
+      [
+        'cms',
+        '-verify',
+        '-in',
+        signedEntity,
+        '-CAfile',
+        path.join(o.home, 't.pem'),
+        '-purpose',
+        'any',
+        '-binary',
+        '-out',
+        '/dev/null',
+      ],
+      { maxBuffer: 64 * 1024 * 1024 },
+    );
     times.push(performance.now() - t);
   }
   rmSync(dir, { recursive: true, force: true });
@@ -167,8 +254,14 @@ export default async function as2Bench(args: string[]): Promise<string> {
   writeFileSync(path.join(home, 'c.pem'), us.certificate);
   writeFileSync(path.join(home, 't.pem'), them.certificate);
   writeFileSync(path.join(home, 'tk.pem'), them.privateKey);
-  writeFileSync(path.join(home, 'edigate.yaml'), 'as2: { id: BENCH-US, key: k.pem, certificate: c.pem }\nlog: { level: warn }\n');
-  writeFileSync(path.join(home, 'partner-profiles/them.yaml'), 'id: them\nname: Them\nas2: { id: BENCH-THEM, certificate: ../t.pem }\n');
+  writeFileSync(
+    path.join(home, 'edigate.yaml'),
+    'as2: { id: BENCH-US, key: k.pem, certificate: c.pem }\nlog: { level: warn }\n',
+  );
+  writeFileSync(
+    path.join(home, 'partner-profiles/them.yaml'),
+    'id: them\nname: Them\nas2: { id: BENCH-THEM, certificate: ../t.pem }\n',
+  );
 
   const rows: string[][] = [];
   const floorRows: string[][] = [];
@@ -177,7 +270,10 @@ export default async function as2Bench(args: string[]): Promise<string> {
   const floors = new Map<number, { floorMs: number; opensslMs?: number }>();
   try {
     for (const mode of ['ledger', 'memory'] as const) {
-      const child = fork(fileURLToPath(new URL('./as2Server.ts', import.meta.url)), [home, mode], { execArgv: ['--conditions=source', '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const child = fork(fileURLToPath(new URL('./as2Server.ts', import.meta.url)), [home, mode], {
+        execArgv: ['--conditions=source', '--import', 'tsx'],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
       const port = await new Promise<number>((resolve, reject) => {
         child.once('message', (m: { port: number }) => resolve(m.port));
         child.once('exit', (c) => reject(new Error(`bench server exited ${c}`)));
@@ -186,14 +282,31 @@ export default async function as2Bench(args: string[]): Promise<string> {
       try {
         for (const size of sizes) {
           const r = await measure({ size, port, agent, runs, us, them, home });
-          if (!floors.has(size.bytes)) floors.set(size.bytes, floor({ size, runs, us, them, home, probeBody: r.probeBody }));
+          if (!floors.has(size.bytes))
+            floors.set(size.bytes, floor({ size, runs, us, them, home, probeBody: r.probeBody }));
           const f = floors.get(size.bytes)!;
           const ratio = r.seqMs / f.floorMs;
           if (mode === 'ledger' && size.bytes === 10_000) rate10k = r.rate;
           if (mode === 'ledger' && size.bytes === 1_000_000) ratio1m = ratio;
           const label = mode === 'ledger' ? 'full (PGlite ledger)' : 'without database';
-          rows.push([fmtSize(size.bytes), label, `${size.messages} × ${runs}`, String(size.concurrency), fmt(r.rate), fmt(r.latencyMedian), fmt(r.latencyP95), fmt(r.seqMs)]);
-          floorRows.push([fmtSize(size.bytes), label, fmt(r.seqMs), fmt(f.floorMs), `${fmt(ratio)}×`, f.opensslMs === undefined ? 'n/a' : fmt(f.opensslMs)]);
+          rows.push([
+            fmtSize(size.bytes),
+            label,
+            `${size.messages} × ${runs}`,
+            String(size.concurrency),
+            fmt(r.rate),
+            fmt(r.latencyMedian),
+            fmt(r.latencyP95),
+            fmt(r.seqMs),
+          ]);
+          floorRows.push([
+            fmtSize(size.bytes),
+            label,
+            fmt(r.seqMs),
+            fmt(f.floorMs),
+            `${fmt(ratio)}×`,
+            f.opensslMs === undefined ? 'n/a' : fmt(f.opensslMs),
+          ]);
         }
       } finally {
         child.send('stop');
@@ -209,11 +322,26 @@ export default async function as2Bench(args: string[]): Promise<string> {
     '',
     'Signed (sha-256, RSA-2048) + encrypted (AES-256-CBC, RSA PKCS#1 v1.5) messages posted over HTTP (keep-alive) to the gateway in a child process; each answered with a signed sync MDN. The receive path includes the raw-request archive with fsync, the PGlite ledger (in memory) and the payload archive.',
     '',
-    table(['payload', 'gateway', 'messages × runs', 'in flight', 'msg/s (median)', 'latency median ms', 'latency p95 ms', 'one at a time ms'], rows),
+    table(
+      [
+        'payload',
+        'gateway',
+        'messages × runs',
+        'in flight',
+        'msg/s (median)',
+        'latency median ms',
+        'latency p95 ms',
+        'one at a time ms',
+      ],
+      rows,
+    ),
     '',
     'Floor: the same cryptography in process with Node crypto primitives only (RSA key unwrap, AES-256-CBC decrypt, SHA-256 twice, RSA verify, RSA sign of the MDN). `openssl cms`: `-decrypt` then `-verify`, one process each, for reference.',
     '',
-    table(['payload', 'gateway', 'edigate over HTTP, one at a time, ms', 'floor ms', 'ratio', 'openssl cms ms'], floorRows),
+    table(
+      ['payload', 'gateway', 'edigate over HTTP, one at a time, ms', 'floor ms', 'ratio', 'openssl cms ms'],
+      floorRows,
+    ),
     '',
     `- ${verdict(rate10k === undefined ? undefined : rate10k >= 200, `${fmt(rate10k ?? Number.NaN)} msg/s at 10 kB`, '≥ 200 msg/s')}`,
     `- ${verdict(ratio1m === undefined ? undefined : ratio1m <= 2, `${fmt(ratio1m ?? Number.NaN)}× the floor at 1 MB`, '≤ 2×')}`,

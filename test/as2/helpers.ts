@@ -9,7 +9,11 @@ export function pairFor(name: string, opts: { days?: number; notBefore?: Date } 
   const key = `${name}:${opts.days ?? ''}:${opts.notBefore?.toISOString() ?? ''}`;
   let p = pairs.get(key);
   if (!p) {
-    p = createSelfSigned({ commonName: name, days: opts.days ?? 30, ...(opts.notBefore ? { notBefore: opts.notBefore } : {}) });
+    p = createSelfSigned({
+      commonName: name,
+      days: opts.days ?? 30,
+      ...(opts.notBefore ? { notBefore: opts.notBefore } : {}),
+    });
     pairs.set(key, p);
   }
   return p;
@@ -35,7 +39,13 @@ export interface TestHome {
   cleanup(): void;
 }
 
-export function makeHome(opts: { usId?: string; us?: KeyAndCertificate; partners: TestPartner[]; http?: Record<string, unknown>; archive?: Record<string, unknown> }): TestHome {
+export function makeHome(opts: {
+  usId?: string;
+  us?: KeyAndCertificate;
+  partners: TestPartner[];
+  http?: Record<string, unknown>;
+  archive?: Record<string, unknown>;
+}): TestHome {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'edigate-as2-'));
   const usId = opts.usId ?? 'EDIGATE';
   const us = opts.us ?? pairFor(usId);
@@ -59,7 +69,10 @@ export function makeHome(opts: { usId?: string; us?: KeyAndCertificate; partners
       certs.push(`../keys/${p.id}.extra${i}.cert.pem`);
     });
     const as2 = { id: p.as2Id, certificates: certs, key: `../keys/${p.id}.key.pem`, ...(p.as2 ?? {}) };
-    writeFileSync(path.join(dir, `partner-profiles/${p.id}.yaml`), `id: ${p.id}\nname: Partner ${p.id}\nas2: ${JSON.stringify(as2)}\nx12: { qualifier: ZZ, id: ${p.as2Id.slice(0, 15)} }\n`);
+    writeFileSync(
+      path.join(dir, `partner-profiles/${p.id}.yaml`),
+      `id: ${p.id}\nname: Partner ${p.id}\nas2: ${JSON.stringify(as2)}\nx12: { qualifier: ZZ, id: ${p.as2Id.slice(0, 15)} }\n`,
+    );
   }
   return { dir, us, usId, partners, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }

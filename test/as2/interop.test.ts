@@ -48,7 +48,12 @@ beforeAll(async () => {
     ],
     http: { maxBodySize: '256kb' },
   });
-  gw = await startGateway({ home: home.dir, port: 0, inMemoryLedger: true, onPayload: (p) => Promise.resolve(void payloads.push(p)) });
+  gw = await startGateway({
+    home: home.dir,
+    port: 0,
+    inMemoryLedger: true,
+    onPayload: (p) => Promise.resolve(void payloads.push(p)),
+  });
 });
 
 afterAll(async () => {
@@ -67,7 +72,16 @@ interface Posted {
   messageId: string;
 }
 
-async function post(o: { contentType: string; body: Buffer; from?: string; to?: string; micalg?: string; signedMdn?: boolean; messageId?: string; extra?: Record<string, string> }): Promise<Posted> {
+async function post(o: {
+  contentType: string;
+  body: Buffer;
+  from?: string;
+  to?: string;
+  micalg?: string;
+  signedMdn?: boolean;
+  messageId?: string;
+  extra?: Record<string, string>;
+}): Promise<Posted> {
   const messageId = o.messageId ?? newMessageId();
   const res = await fetch(`${gw.url}/as2`, {
     method: 'POST',
@@ -78,7 +92,11 @@ async function post(o: { contentType: string; body: Buffer; from?: string; to?: 
       'Message-ID': messageId,
       'Content-Type': o.contentType,
       'Disposition-Notification-To': 'mdn@partner.example',
-      ...(o.signedMdn === false ? {} : { 'Disposition-Notification-Options': `signed-receipt-protocol=optional, pkcs7-signature; signed-receipt-micalg=optional, ${o.micalg ?? 'sha-256'}` }),
+      ...(o.signedMdn === false
+        ? {}
+        : {
+            'Disposition-Notification-Options': `signed-receipt-protocol=optional, pkcs7-signature; signed-receipt-micalg=optional, ${o.micalg ?? 'sha-256'}`,
+          }),
       ...o.extra,
     },
     body: o.body,
@@ -109,12 +127,26 @@ const ENVELOPED = 'application/pkcs7-mime; smime-type=enveloped-data; name="smim
 const AUTH_ENVELOPED = 'application/pkcs7-mime; smime-type=authEnveloped-data; name="smime.p7m"';
 
 /** Signs and/or encrypts with openssl; returns what to post and the bytes the MIC is over. */
-function build(o: { md?: Md; noattr?: boolean; pss?: boolean; cipher?: Cipher; oaep?: 'sha1' | 'sha256'; signer?: typeof partnerPair; recipient?: string }) {
+function build(o: {
+  md?: Md;
+  noattr?: boolean;
+  pss?: boolean;
+  cipher?: Cipher;
+  oaep?: 'sha1' | 'sha256';
+  signer?: typeof partnerPair;
+  recipient?: string;
+}) {
   let outer = payloadEntity;
   let contentType = 'application/edi-x12';
   let micBytes = payloadEntity;
   if (o.md) {
-    const s = multipartSigned(payloadEntity, { cert: (o.signer ?? partnerPair).certificate, key: (o.signer ?? partnerPair).privateKey, md: o.md, noattr: o.noattr, pss: o.pss });
+    const s = multipartSigned(payloadEntity, {
+      cert: (o.signer ?? partnerPair).certificate,
+      key: (o.signer ?? partnerPair).privateKey,
+      md: o.md,
+      noattr: o.noattr,
+      pss: o.pss,
+    });
     contentType = s.contentType;
     outer = entity([['Content-Type', s.contentType]], s.body);
     micBytes = payloadEntity;
@@ -122,7 +154,11 @@ function build(o: { md?: Md; noattr?: boolean; pss?: boolean; cipher?: Cipher; o
   }
   if (o.cipher) {
     const der = opensslEncrypt(outer, { cert: o.recipient ?? home.us.certificate, cipher: o.cipher, oaep: o.oaep });
-    return { contentType: o.cipher.endsWith('gcm') ? AUTH_ENVELOPED : ENVELOPED, body: der, micBytes: o.md ? payloadEntity : outer };
+    return {
+      contentType: o.cipher.endsWith('gcm') ? AUTH_ENVELOPED : ENVELOPED,
+      body: der,
+      micBytes: o.md ? payloadEntity : outer,
+    };
   }
   return { contentType, body: outer.subarray(outer.indexOf('\r\n\r\n') + 4), micBytes };
 }
@@ -132,9 +168,15 @@ const processed = /;\s*processed\s*$/i;
 describe.skipIf(!hasOpenssl)('openssl cms → edigate over HTTP', () => {
   const digests: Md[] = ['sha1', 'sha256', 'sha384', 'sha512'];
   const ciphers: Cipher[] = ['des-ede3-cbc', 'aes-128-cbc', 'aes-192-cbc', 'aes-256-cbc', 'aes-128-gcm', 'aes-256-gcm'];
-  const micalgOf = (md: Md) => ({ sha1: 'sha-1', sha224: 'sha-224', sha256: 'sha-256', sha384: 'sha-384', sha512: 'sha-512' })[md];
+  const micalgOf = (md: Md) =>
+    ({ sha1: 'sha-1', sha224: 'sha-224', sha256: 'sha-256', sha384: 'sha-384', sha512: 'sha-512' })[md];
 
-  it.each(digests.flatMap((md) => [{ md, noattr: false }, { md, noattr: true }]))('signed $md (noattr: $noattr) + aes-256-cbc', async ({ md, noattr }) => {
+  it.each(
+    digests.flatMap((md) => [
+      { md, noattr: false },
+      { md, noattr: true },
+    ]),
+  )('signed $md (noattr: $noattr) + aes-256-cbc', async ({ md, noattr }) => {
     const m = build({ md, noattr, cipher: 'aes-256-cbc' });
     const r = await post({ contentType: m.contentType, body: m.body, micalg: micalgOf(md) });
     const report = checkMdn(r);
@@ -149,20 +191,29 @@ describe.skipIf(!hasOpenssl)('openssl cms → edigate over HTTP', () => {
     expect(report.mic).toBe(opensslMic(m.micBytes, 'sha256'));
   });
 
-  it.each(ciphers.flatMap((cipher) => [{ cipher, oaep: undefined }, ...(cipher === 'aes-256-cbc' || cipher === 'aes-128-gcm' ? [{ cipher, oaep: 'sha1' as const }, { cipher, oaep: 'sha256' as const }] : [])]))(
-    'signed sha256 + $cipher (OAEP: $oaep)',
-    async ({ cipher, oaep }) => {
-      const m = build({ md: 'sha256', cipher, oaep });
-      const report = checkMdn(await post({ contentType: m.contentType, body: m.body }));
-      expect(report.disposition).toMatch(processed);
-      expect(report.mic).toBe(opensslMic(m.micBytes, 'sha256'));
-    },
-  );
+  it.each(
+    ciphers.flatMap((cipher) => [
+      { cipher, oaep: undefined },
+      ...(cipher === 'aes-256-cbc' || cipher === 'aes-128-gcm'
+        ? [
+            { cipher, oaep: 'sha1' as const },
+            { cipher, oaep: 'sha256' as const },
+          ]
+        : []),
+    ]),
+  )('signed sha256 + $cipher (OAEP: $oaep)', async ({ cipher, oaep }) => {
+    const m = build({ md: 'sha256', cipher, oaep });
+    const report = checkMdn(await post({ contentType: m.contentType, body: m.body }));
+    expect(report.disposition).toMatch(processed);
+    expect(report.mic).toBe(opensslMic(m.micBytes, 'sha256'));
+  });
 
   it('the payload reaches the pipeline once, byte for byte, and the raw request is in the archive', async () => {
     const m = build({ md: 'sha256', cipher: 'aes-128-cbc' });
     const r = await post({ contentType: m.contentType, body: m.body });
-    expect(readReport(opensslVerifyMdn(r.headers.get('content-type')!, r.body, home.us.certificate)).disposition).toMatch(processed);
+    expect(
+      readReport(opensslVerifyMdn(r.headers.get('content-type')!, r.body, home.us.certificate)).disposition,
+    ).toMatch(processed);
     const mine = () => payloads.filter((p) => p.messageId === r.messageId);
     await until(() => mine().length > 0);
     expect(mine().length).toBe(1);
@@ -180,8 +231,15 @@ describe.skipIf(!hasOpenssl)('openssl cms → edigate over HTTP', () => {
       ],
       opensslCompressedData(payloadEntity),
     );
-    const signed = multipartSigned(compressed, { cert: partnerPair.certificate, key: partnerPair.privateKey, md: 'sha256' });
-    const der = opensslEncrypt(entity([['Content-Type', signed.contentType]], signed.body), { cert: home.us.certificate, cipher: 'aes-256-cbc' });
+    const signed = multipartSigned(compressed, {
+      cert: partnerPair.certificate,
+      key: partnerPair.privateKey,
+      md: 'sha256',
+    });
+    const der = opensslEncrypt(entity([['Content-Type', signed.contentType]], signed.body), {
+      cert: home.us.certificate,
+      cipher: 'aes-256-cbc',
+    });
     const r = await post({ contentType: ENVELOPED, body: der });
     const report = checkMdn(r);
     expect(report.disposition).toMatch(processed);
@@ -191,7 +249,11 @@ describe.skipIf(!hasOpenssl)('openssl cms → edigate over HTTP', () => {
   });
 
   it('compressed after signing, then encrypted', async () => {
-    const signed = multipartSigned(payloadEntity, { cert: partnerPair.certificate, key: partnerPair.privateKey, md: 'sha256' });
+    const signed = multipartSigned(payloadEntity, {
+      cert: partnerPair.certificate,
+      key: partnerPair.privateKey,
+      md: 'sha256',
+    });
     const compressed = entity(
       [
         ['Content-Type', 'application/pkcs7-mime; smime-type=compressed-data; name="smime.p7z"'],
@@ -207,15 +269,28 @@ describe.skipIf(!hasOpenssl)('openssl cms → edigate over HTTP', () => {
 
   it('an expired partner certificate is refused unless the profile allows it', async () => {
     const m = build({ md: 'sha256', cipher: 'aes-256-cbc', signer: expiredPair });
-    expect(checkMdn(await post({ contentType: m.contentType, body: m.body, from: 'OSSL-EXPIRED' })).disposition).toMatch(/processed\/error:\s*authentication-failed/i);
+    expect(
+      checkMdn(await post({ contentType: m.contentType, body: m.body, from: 'OSSL-EXPIRED' })).disposition,
+    ).toMatch(/processed\/error:\s*authentication-failed/i);
     const again = build({ md: 'sha256', cipher: 'aes-256-cbc', signer: expiredPair });
-    expect(checkMdn(await post({ contentType: again.contentType, body: again.body, from: 'OSSL-EXPIRED-OK' })).disposition).toMatch(processed);
+    expect(
+      checkMdn(await post({ contentType: again.contentType, body: again.body, from: 'OSSL-EXPIRED-OK' })).disposition,
+    ).toMatch(processed);
   });
 
   describe('named quirks', () => {
     it('Sterling: no signedAttrs, sha1, micalg "sha1" spelling echoed', async () => {
-      const signed = multipartSigned(payloadEntity, { cert: partnerPair.certificate, key: partnerPair.privateKey, md: 'sha1', noattr: true, micalg: 'sha1' });
-      const der = opensslEncrypt(entity([['Content-Type', signed.contentType]], signed.body), { cert: home.us.certificate, cipher: 'des-ede3-cbc' });
+      const signed = multipartSigned(payloadEntity, {
+        cert: partnerPair.certificate,
+        key: partnerPair.privateKey,
+        md: 'sha1',
+        noattr: true,
+        micalg: 'sha1',
+      });
+      const der = opensslEncrypt(entity([['Content-Type', signed.contentType]], signed.body), {
+        cert: home.us.certificate,
+        cipher: 'des-ede3-cbc',
+      });
       const report = checkMdn(await post({ contentType: ENVELOPED, body: der, micalg: 'sha1' }));
       expect(report.disposition).toMatch(processed);
       expect(report.mic).toBe(opensslMic(payloadEntity, 'sha1'));
@@ -223,23 +298,49 @@ describe.skipIf(!hasOpenssl)('openssl cms → edigate over HTTP', () => {
     });
 
     it('binary signature part without Content-Transfer-Encoding', async () => {
-      const signed = multipartSigned(payloadEntity, { cert: partnerPair.certificate, key: partnerPair.privateKey, md: 'sha256', signatureEncoding: 'binary-no-cte' });
-      const der = opensslEncrypt(entity([['Content-Type', signed.contentType]], signed.body), { cert: home.us.certificate, cipher: 'aes-256-cbc' });
+      const signed = multipartSigned(payloadEntity, {
+        cert: partnerPair.certificate,
+        key: partnerPair.privateKey,
+        md: 'sha256',
+        signatureEncoding: 'binary-no-cte',
+      });
+      const der = opensslEncrypt(entity([['Content-Type', signed.contentType]], signed.body), {
+        cert: home.us.certificate,
+        cipher: 'aes-256-cbc',
+      });
       const report = checkMdn(await post({ contentType: ENVELOPED, body: der }));
       expect(report.disposition).toMatch(processed);
     });
 
     it('x-pkcs7-* media types (application/x-pkcs7-mime, application/x-pkcs7-signature)', async () => {
-      const signed = multipartSigned(payloadEntity, { cert: partnerPair.certificate, key: partnerPair.privateKey, md: 'sha256', xPkcs7: true });
-      const der = opensslEncrypt(entity([['Content-Type', signed.contentType]], signed.body), { cert: home.us.certificate, cipher: 'aes-256-cbc' });
-      const report = checkMdn(await post({ contentType: 'application/x-pkcs7-mime; smime-type=enveloped-data; name=smime.p7m', body: der }));
+      const signed = multipartSigned(payloadEntity, {
+        cert: partnerPair.certificate,
+        key: partnerPair.privateKey,
+        md: 'sha256',
+        xPkcs7: true,
+      });
+      const der = opensslEncrypt(entity([['Content-Type', signed.contentType]], signed.body), {
+        cert: home.us.certificate,
+        cipher: 'aes-256-cbc',
+      });
+      const report = checkMdn(
+        await post({ contentType: 'application/x-pkcs7-mime; smime-type=enveloped-data; name=smime.p7m', body: der }),
+      );
       expect(report.disposition).toMatch(processed);
     });
 
     it('lower-case and folded MIME headers in the signed entity', async () => {
-      const odd = Buffer.concat([Buffer.from('content-type: application/edi-x12;\r\n\tname="po.edi"\r\ncontent-disposition: attachment;\r\n filename="po.edi"\r\n\r\n'), X12]);
+      const odd = Buffer.concat([
+        Buffer.from(
+          'content-type: application/edi-x12;\r\n\tname="po.edi"\r\ncontent-disposition: attachment;\r\n filename="po.edi"\r\n\r\n',
+        ),
+        X12,
+      ]);
       const signed = multipartSigned(odd, { cert: partnerPair.certificate, key: partnerPair.privateKey, md: 'sha256' });
-      const der = opensslEncrypt(entity([['content-type', signed.contentType]], signed.body), { cert: home.us.certificate, cipher: 'aes-256-cbc' });
+      const der = opensslEncrypt(entity([['content-type', signed.contentType]], signed.body), {
+        cert: home.us.certificate,
+        cipher: 'aes-256-cbc',
+      });
       const report = checkMdn(await post({ contentType: ENVELOPED, body: der, extra: { 'as2-version': '1.1' } }));
       expect(report.disposition).toMatch(processed);
       expect(report.mic).toBe(opensslMic(odd, 'sha256'));
@@ -251,7 +352,20 @@ describe.skipIf(!hasOpenssl)('openssl cms → edigate over HTTP', () => {
       const { writeFileSync } = await import('node:fs');
       const f = tmpFile('lf.txt');
       writeFileSync(f, payloadEntity.toString('latin1').replace(/\r\n/g, '\n'));
-      const smime = openssl(['cms', '-sign', '-in', f, '-signer', fileOf(partnerPair.certificate), '-inkey', fileOf(partnerPair.privateKey), '-md', 'sha256']).toString('latin1').replace(/\r\n/g, '\n');
+      const smime = openssl([
+        'cms',
+        '-sign',
+        '-in',
+        f,
+        '-signer',
+        fileOf(partnerPair.certificate),
+        '-inkey',
+        fileOf(partnerPair.privateKey),
+        '-md',
+        'sha256',
+      ])
+        .toString('latin1')
+        .replace(/\r\n/g, '\n');
       const der = opensslEncrypt(Buffer.from(smime, 'latin1'), { cert: home.us.certificate, cipher: 'aes-256-cbc' });
       const report = checkMdn(await post({ contentType: ENVELOPED, body: der }));
       expect(report.disposition).toMatch(processed);
@@ -275,7 +389,9 @@ describe.skipIf(!hasOpenssl)('openssl cms → edigate over HTTP', () => {
       const m = build({ md: 'sha256', cipher: 'aes-256-cbc' });
       const messageId = newMessageId();
       const mine = () => payloads.filter((p) => p.messageId === messageId).length;
-      expect(checkMdn(await post({ contentType: m.contentType, body: m.body, messageId })).disposition).toMatch(processed);
+      expect(checkMdn(await post({ contentType: m.contentType, body: m.body, messageId })).disposition).toMatch(
+        processed,
+      );
       await until(() => mine() > 0);
       const again = checkMdn(await post({ contentType: m.contentType, body: m.body, messageId }));
       expect(again.disposition).toMatch(/processed\/warning:\s*duplicate-document/i);
@@ -295,10 +411,19 @@ describe.skipIf(!hasOpenssl)('openssl cms → edigate over HTTP', () => {
     };
 
     it('tampered body → integrity or authentication failure', async () => {
-      const s = multipartSigned(payloadEntity, { cert: partnerPair.certificate, key: partnerPair.privateKey, md: 'sha256' });
+      const s = multipartSigned(payloadEntity, {
+        cert: partnerPair.certificate,
+        key: partnerPair.privateKey,
+        md: 'sha256',
+      });
       const tampered = Buffer.from(s.body.toString('latin1').replace('PO-1', 'PO-9'), 'latin1');
-      const der = opensslEncrypt(entity([['Content-Type', s.contentType]], tampered), { cert: home.us.certificate, cipher: 'aes-256-cbc' });
-      expect(await negative({ contentType: ENVELOPED, body: der })).toMatch(/processed\/error:\s*(integrity-check-failed|authentication-failed)/i);
+      const der = opensslEncrypt(entity([['Content-Type', s.contentType]], tampered), {
+        cert: home.us.certificate,
+        cipher: 'aes-256-cbc',
+      });
+      expect(await negative({ contentType: ENVELOPED, body: der })).toMatch(
+        /processed\/error:\s*(integrity-check-failed|authentication-failed)/i,
+      );
     });
 
     it('unknown signer → authentication-failed', async () => {
@@ -313,12 +438,16 @@ describe.skipIf(!hasOpenssl)('openssl cms → edigate over HTTP', () => {
 
     it('unsigned where a signature is required → insufficient-message-security', async () => {
       const der = opensslEncrypt(payloadEntity, { cert: home.us.certificate, cipher: 'aes-256-cbc' });
-      expect(await negative({ contentType: ENVELOPED, body: der })).toMatch(/processed\/error:\s*insufficient-message-security/i);
+      expect(await negative({ contentType: ENVELOPED, body: der })).toMatch(
+        /processed\/error:\s*insufficient-message-security/i,
+      );
     });
 
     it('truncated encrypted body → an error disposition', async () => {
       const m = build({ md: 'sha256', cipher: 'aes-256-cbc' });
-      expect(await negative({ contentType: m.contentType, body: m.body.subarray(0, Math.floor(m.body.length / 2)) })).toMatch(/processed\/error:/i);
+      expect(
+        await negative({ contentType: m.contentType, body: m.body.subarray(0, Math.floor(m.body.length / 2)) }),
+      ).toMatch(/processed\/error:/i);
     });
 
     it('garbage body → an error disposition', async () => {

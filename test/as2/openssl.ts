@@ -53,14 +53,34 @@ const CIPHER_FLAG: Record<Cipher, string> = {
 
 /** A MIME entity: headers (CRLF) + blank line + content. */
 export function entity(headers: [string, string][], content: Buffer | string): Buffer {
-  return Buffer.concat([Buffer.from(headers.map(([k, v]) => `${k}: ${v}\r\n`).join('') + '\r\n', 'latin1'), Buffer.from(content)]);
+  return Buffer.concat([
+    Buffer.from(headers.map(([k, v]) => `${k}: ${v}\r\n`).join('') + '\r\n', 'latin1'),
+    Buffer.from(content),
+  ]);
 }
 
 /** A detached CMS signature by `openssl cms -sign -binary`. */
-export function opensslSign(content: Buffer, o: { cert: string; key: string; md: Md; noattr?: boolean; pss?: boolean }): Buffer {
+export function opensslSign(
+  content: Buffer,
+  o: { cert: string; key: string; md: Md; noattr?: boolean; pss?: boolean },
+): Buffer {
   const inFile = tmpFile('sign-in');
   writeFileSync(inFile, content);
-  const args = ['cms', '-sign', '-binary', '-in', inFile, '-signer', fileOf(o.cert), '-inkey', fileOf(o.key), '-md', o.md, '-outform', 'DER'];
+  const args = [
+    'cms',
+    '-sign',
+    '-binary',
+    '-in',
+    inFile,
+    '-signer',
+    fileOf(o.cert),
+    '-inkey',
+    fileOf(o.key),
+    '-md',
+    o.md,
+    '-outform',
+    'DER',
+  ];
   if (o.noattr) args.push('-noattr');
   if (o.pss) args.push('-keyopt', 'rsa_padding_mode:pss');
   return openssl(args);
@@ -69,7 +89,16 @@ export function opensslSign(content: Buffer, o: { cert: string; key: string; md:
 /** multipart/signed around `signedEntity` (RFC 1847), signature by openssl. */
 export function multipartSigned(
   signedEntity: Buffer,
-  o: { cert: string; key: string; md: Md; noattr?: boolean; pss?: boolean; micalg?: string; signatureEncoding?: 'base64' | 'binary-no-cte'; xPkcs7?: boolean },
+  o: {
+    cert: string;
+    key: string;
+    md: Md;
+    noattr?: boolean;
+    pss?: boolean;
+    micalg?: string;
+    signatureEncoding?: 'base64' | 'binary-no-cte';
+    xPkcs7?: boolean;
+  },
 ): { contentType: string; body: Buffer } {
   const sig = opensslSign(signedEntity, o);
   const boundary = `----=_edigate_test_${crypto.randomBytes(8).toString('hex')}`;
@@ -77,9 +106,18 @@ export function multipartSigned(
   const sigPart =
     o.signatureEncoding === 'binary-no-cte'
       ? Buffer.concat([Buffer.from(`Content-Type: ${sigType}; name=smime.p7s\r\n\r\n`), sig])
-      : Buffer.from(`Content-Type: ${sigType}; name=smime.p7s\r\nContent-Transfer-Encoding: base64\r\n\r\n${sig.toString('base64').replace(/.{76}/g, '$&\r\n')}`);
-  const body = Buffer.concat([Buffer.from(`--${boundary}\r\n`), signedEntity, Buffer.from(`\r\n--${boundary}\r\n`), sigPart, Buffer.from(`\r\n--${boundary}--\r\n`)]);
-  const micalg = o.micalg ?? { sha1: 'sha-1', sha224: 'sha-224', sha256: 'sha-256', sha384: 'sha-384', sha512: 'sha-512' }[o.md];
+      : Buffer.from(
+          `Content-Type: ${sigType}; name=smime.p7s\r\nContent-Transfer-Encoding: base64\r\n\r\n${sig.toString('base64').replace(/.{76}/g, '$&\r\n')}`,
+        );
+  const body = Buffer.concat([
+    Buffer.from(`--${boundary}\r\n`),
+    signedEntity,
+    Buffer.from(`\r\n--${boundary}\r\n`),
+    sigPart,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  const micalg =
+    o.micalg ?? { sha1: 'sha-1', sha224: 'sha-224', sha256: 'sha-256', sha384: 'sha-384', sha512: 'sha-512' }[o.md];
   return { contentType: `multipart/signed; protocol="${sigType}"; micalg=${micalg}; boundary="${boundary}"`, body };
 }
 
@@ -87,7 +125,18 @@ export function multipartSigned(
 export function opensslEncrypt(content: Buffer, o: { cert: string; cipher: Cipher; oaep?: 'sha1' | 'sha256' }): Buffer {
   const inFile = tmpFile('enc-in');
   writeFileSync(inFile, content);
-  const args = ['cms', '-encrypt', '-binary', '-in', inFile, '-outform', 'DER', CIPHER_FLAG[o.cipher], '-recip', fileOf(o.cert)];
+  const args = [
+    'cms',
+    '-encrypt',
+    '-binary',
+    '-in',
+    inFile,
+    '-outform',
+    'DER',
+    CIPHER_FLAG[o.cipher],
+    '-recip',
+    fileOf(o.cert),
+  ];
   if (o.oaep) args.push('-keyopt', 'rsa_padding_mode:oaep', '-keyopt', `rsa_oaep_md:${o.oaep}`);
   return openssl(args);
 }
@@ -113,12 +162,22 @@ export function opensslVerifyMdn(contentType: string, body: Buffer, ourCert: str
 }
 
 /** Reads Disposition and Received-Content-MIC from an MDN report text. */
-export function readReport(text: string): { disposition?: string; mic?: string; micAlgorithm?: string; originalMessageId?: string } {
+export function readReport(text: string): {
+  disposition?: string;
+  mic?: string;
+  micAlgorithm?: string;
+  originalMessageId?: string;
+} {
   const unfolded = text.replace(/\r?\n[ \t]+/g, ' ');
   const field = (name: string) => new RegExp(`^${name}:[ \\t]*(.*?)\\r?$`, 'im').exec(unfolded)?.[1]?.trim();
   const mic = field('Received-Content-MIC');
   const [digest, alg] = mic ? mic.split(',').map((s) => s.trim()) : [];
-  return { disposition: field('Disposition'), mic: digest, micAlgorithm: alg, originalMessageId: field('Original-Message-ID') };
+  return {
+    disposition: field('Disposition'),
+    mic: digest,
+    micAlgorithm: alg,
+    originalMessageId: field('Original-Message-ID'),
+  };
 }
 
 /**

@@ -5,10 +5,22 @@
  * async MDNs A posts back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadHomeStrict, MemoryJobQueue, MemoryRecorder, sendMessage, startGateway, type Gateway, type HomeConfig, type InboundPayload, type PartnerProfile } from '@edigate/gateway';
+import {
+  loadHomeStrict,
+  MemoryJobQueue,
+  MemoryRecorder,
+  sendMessage,
+  startGateway,
+  type Gateway,
+  type HomeConfig,
+  type InboundPayload,
+  type PartnerProfile,
+} from '@edigate/gateway';
 import { makeHome, pairFor, until, type TestHome } from './helpers.js';
 
-const X12 = Buffer.from('ISA*00*          *00*          *ZZ*RT-PARTNER     *ZZ*EDIGATE        *261128*2100*U*00401*000000007*0*P*>~\nIEA*0*000000007~\n');
+const X12 = Buffer.from(
+  'ISA*00*          *00*          *ZZ*RT-PARTNER     *ZZ*EDIGATE        *261128*2100*U*00401*000000007*0*P*>~\nIEA*0*000000007~\n',
+);
 
 let usHome: TestHome;
 let partnerHome: TestHome;
@@ -21,9 +33,22 @@ const bRecorder = new MemoryRecorder();
 
 beforeAll(async () => {
   const partnerPair = pairFor('RT-PARTNER');
-  usHome = makeHome({ partners: [{ id: 'rt', as2Id: 'RT-PARTNER', pair: partnerPair, as2: { requireSigned: false, requireEncrypted: false } }] });
-  a = await startGateway({ home: usHome.dir, port: 0, inMemoryLedger: true, onPayload: (p) => Promise.resolve(void received.push(p)) });
-  partnerHome = makeHome({ usId: 'RT-PARTNER', us: partnerPair, partners: [{ id: 'edigate', as2Id: 'EDIGATE', pair: usHome.us, as2: { url: `${a.url}/as2` } }] });
+  usHome = makeHome({
+    partners: [
+      { id: 'rt', as2Id: 'RT-PARTNER', pair: partnerPair, as2: { requireSigned: false, requireEncrypted: false } },
+    ],
+  });
+  a = await startGateway({
+    home: usHome.dir,
+    port: 0,
+    inMemoryLedger: true,
+    onPayload: (p) => Promise.resolve(void received.push(p)),
+  });
+  partnerHome = makeHome({
+    usId: 'RT-PARTNER',
+    us: partnerPair,
+    partners: [{ id: 'edigate', as2Id: 'EDIGATE', pair: usHome.us, as2: { url: `${a.url}/as2` } }],
+  });
   b = await startGateway({ home: partnerHome.dir, port: 0, recorder: bRecorder, jobs: new MemoryJobQueue() });
   partnerConfig = loadHomeStrict(partnerHome.dir);
   edigateAsSeenByPartner = partnerConfig.partners[0]!;
@@ -43,9 +68,18 @@ interface Case {
 }
 
 const cases: Case[] = [
-  ...(['sha-1', 'sha-224', 'sha-256', 'sha-384', 'sha-512'] as const).map((d) => ({ name: `sign ${d} + aes-256-cbc`, as2: { signingAlgorithm: d } })),
-  ...(['des-ede3-cbc', 'aes-128-cbc', 'aes-192-cbc', 'aes-128-gcm', 'aes-256-gcm'] as const).map((e) => ({ name: `sign sha-256 + ${e}`, as2: { encryptionAlgorithm: e } })),
-  ...(['rsa-oaep-sha1', 'rsa-oaep-sha256'] as const).map((k) => ({ name: `key transport ${k}`, as2: { keyTransport: k } })),
+  ...(['sha-1', 'sha-224', 'sha-256', 'sha-384', 'sha-512'] as const).map((d) => ({
+    name: `sign ${d} + aes-256-cbc`,
+    as2: { signingAlgorithm: d },
+  })),
+  ...(['des-ede3-cbc', 'aes-128-cbc', 'aes-192-cbc', 'aes-128-gcm', 'aes-256-gcm'] as const).map((e) => ({
+    name: `sign sha-256 + ${e}`,
+    as2: { encryptionAlgorithm: e },
+  })),
+  ...(['rsa-oaep-sha1', 'rsa-oaep-sha256'] as const).map((k) => ({
+    name: `key transport ${k}`,
+    as2: { keyTransport: k },
+  })),
   { name: 'compress before sign', as2: { compress: 'before-sign' } },
   { name: 'compress after sign', as2: { compress: 'after-sign' } },
   { name: 'sign only', as2: { encrypt: false } },
@@ -55,12 +89,21 @@ const cases: Case[] = [
 
 function partnerWith(as2: Partial<As2>, asyncMdn: boolean): PartnerProfile {
   const base = edigateAsSeenByPartner.as2!;
-  return { ...edigateAsSeenByPartner, as2: { ...base, ...as2, mdn: { ...base.mdn, ...as2.mdn, ...(asyncMdn ? { async: `${b.url}/as2` } : {}) } } };
+  return {
+    ...edigateAsSeenByPartner,
+    as2: { ...base, ...as2, mdn: { ...base.mdn, ...as2.mdn, ...(asyncMdn ? { async: `${b.url}/as2` } : {}) } },
+  };
 }
 
 describe('edigate sender → edigate receiver over HTTP', () => {
   it.each(cases)('sync MDN: $name', async ({ as2 }) => {
-    const r = await sendMessage({ config: partnerConfig, partner: partnerWith(as2, false), payload: X12, recorder: bRecorder, archive: b.archive });
+    const r = await sendMessage({
+      config: partnerConfig,
+      partner: partnerWith(as2, false),
+      payload: X12,
+      recorder: bRecorder,
+      archive: b.archive,
+    });
     expect(r.status, JSON.stringify(r.mdn)).toBe('delivered');
     expect(r.mdn?.micMatches).toBe(true);
     expect(r.mdn?.signed).toBe(as2.mdn?.signed ?? true);
@@ -73,8 +116,19 @@ describe('edigate sender → edigate receiver over HTTP', () => {
     expect(row?.mic).toBe(r.mic.digest);
   });
 
-  it.each(cases.filter((c) => ['sign sha-256 + aes-128-gcm', 'compress after sign', 'encrypt only', 'sign sha-1 + aes-256-cbc'].includes(c.name)))('async MDN: $name', async ({ as2 }) => {
-    const r = await sendMessage({ config: partnerConfig, partner: partnerWith(as2, true), payload: X12, recorder: bRecorder });
+  it.each(
+    cases.filter((c) =>
+      ['sign sha-256 + aes-128-gcm', 'compress after sign', 'encrypt only', 'sign sha-1 + aes-256-cbc'].includes(
+        c.name,
+      ),
+    ),
+  )('async MDN: $name', async ({ as2 }) => {
+    const r = await sendMessage({
+      config: partnerConfig,
+      partner: partnerWith(as2, true),
+      payload: X12,
+      recorder: bRecorder,
+    });
     expect(r.status).toBe('awaiting-mdn');
     let row = await bRecorder.getAs2Message(r.as2MessageRowId);
     for (let i = 0; i < 100 && row?.status === 'awaiting-mdn'; i++) {
@@ -126,12 +180,41 @@ describe('edigate sender → edigate receiver over HTTP', () => {
 
   it('a partner certificate rollover: a message signed with either of two certificates is accepted', async () => {
     const newPair = pairFor('RT-PARTNER-2027');
-    const home = makeHome({ partners: [{ id: 'rt', as2Id: 'RT-PARTNER', pair: pairFor('RT-PARTNER'), extraCertificates: [newPair], as2: { requireSigned: true, requireEncrypted: false } }] });
-    const c = await startGateway({ home: home.dir, port: 0, recorder: new MemoryRecorder(), jobs: new MemoryJobQueue() });
+    const home = makeHome({
+      partners: [
+        {
+          id: 'rt',
+          as2Id: 'RT-PARTNER',
+          pair: pairFor('RT-PARTNER'),
+          extraCertificates: [newPair],
+          as2: { requireSigned: true, requireEncrypted: false },
+        },
+      ],
+    });
+    const c = await startGateway({
+      home: home.dir,
+      port: 0,
+      recorder: new MemoryRecorder(),
+      jobs: new MemoryJobQueue(),
+    });
     try {
       for (const pair of [pairFor('RT-PARTNER'), newPair]) {
-        const cfg: HomeConfig = { ...partnerConfig, as2: { ...partnerConfig.as2, keys: [{ privateKey: pair.privateKey, certificate: pair.certificate, keyFile: '', certificateFile: '' }] } };
-        const r = await sendMessage({ config: cfg, partner: { ...partnerWith({ encrypt: false }, false), as2: { ...partnerWith({ encrypt: false }, false).as2!, url: `${c.url}/as2` } }, payload: X12, recorder: new MemoryRecorder() });
+        const cfg: HomeConfig = {
+          ...partnerConfig,
+          as2: {
+            ...partnerConfig.as2,
+            keys: [{ privateKey: pair.privateKey, certificate: pair.certificate, keyFile: '', certificateFile: '' }],
+          },
+        };
+        const r = await sendMessage({
+          config: cfg,
+          partner: {
+            ...partnerWith({ encrypt: false }, false),
+            as2: { ...partnerWith({ encrypt: false }, false).as2!, url: `${c.url}/as2` },
+          },
+          payload: X12,
+          recorder: new MemoryRecorder(),
+        });
         expect(r.status, JSON.stringify(r.mdn)).toBe('delivered');
       }
     } finally {

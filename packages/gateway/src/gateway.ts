@@ -69,7 +69,8 @@ export async function startGateway(opts: StartGatewayOptions): Promise<Gateway> 
   const partners = new PartnerDirectory(config);
   let backend: { recorder: Recorder; jobs: JobQueue };
   if (opts.recorder && opts.jobs) backend = { recorder: opts.recorder, jobs: opts.jobs };
-  else if (opts.recorder || opts.jobs) backend = { recorder: opts.recorder ?? new MemoryRecorder(), jobs: opts.jobs ?? new MemoryJobQueue() };
+  else if (opts.recorder || opts.jobs)
+    backend = { recorder: opts.recorder ?? new MemoryRecorder(), jobs: opts.jobs ?? new MemoryJobQueue() };
   else backend = await openLedgerBackend({ config, log, inMemory: opts.inMemoryLedger ?? false });
   const { recorder, jobs } = backend;
   await startAsyncMdnWorker({ jobs, archive, recorder, log });
@@ -91,12 +92,15 @@ export async function startGateway(opts: StartGatewayOptions): Promise<Gateway> 
   });
   const { server, port } = await listen(app, {
     port: opts.port ?? config.http.port,
-    ...(opts.host ?? config.http.host ? { host: opts.host ?? config.http.host } : {}),
+    ...((opts.host ?? config.http.host) ? { host: opts.host ?? config.http.host } : {}),
     headersTimeoutMs: config.http.headersTimeout,
     requestTimeoutMs: config.http.requestTimeout,
   });
   ready = true;
-  log.info({ port, as2Id: config.as2.id, partners: config.partners.filter((p) => p.as2).map((p) => p.id) }, 'edigate serving');
+  log.info(
+    { port, as2Id: config.as2.id, partners: config.partners.filter((p) => p.as2).map((p) => p.id) },
+    'edigate serving',
+  );
   let closed = false;
   return {
     config,

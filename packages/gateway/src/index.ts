@@ -10,7 +10,21 @@ export { LedgerRecorder, openLedgerBackend } from './ledgerRecorder.js';
 export { createApp, listen } from './server.js';
 export { startGateway, defaultReceive, type Gateway, type StartGatewayOptions } from './gateway.js';
 export { PartnerDirectory, unquoteAs2Name, type PartnerSecuritySettings } from './as2/partners.js';
-export { handleInbound, identify, ASYNC_MDN_QUEUE, type ReceiveFunction, type ReceiveOutcome, type InboundPayload, type HttpReply } from './as2/inbound.js';
+export {
+  handleInbound,
+  identify,
+  ASYNC_MDN_QUEUE,
+  type ReceiveFunction,
+  type ReceiveOutcome,
+  type InboundPayload,
+  type HttpReply,
+} from './as2/inbound.js';
 export { httpPost, type HttpResponse, type HttpPostOptions } from './as2/httpClient.js';
 export { importOpenAs2, profileToYaml, type ImportedProfile, type OpenAs2Import } from './openas2.js';
-export { sendMessage, fullJitterDelay, type SendMessageOptions, type SendResult, type RetryPolicy } from './as2/send.js';
+export {
+  sendMessage,
+  fullJitterDelay,
+  type SendMessageOptions,
+  type SendResult,
+  type RetryPolicy,
+} from './as2/send.js';

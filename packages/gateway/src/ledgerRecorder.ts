@@ -2,19 +2,34 @@ import path from 'node:path';
 import { openLedger, type Ledger } from '@edigate/ledger';
 import type { HomeConfig } from './config/load.js';
 import type { Logger } from './logger.js';
-import { bareMessageId, MemoryJobQueue, type As2MessageRecordView, type JobQueue, type Recorder, type RecordedMessage } from './recorder.js';
+import {
+  bareMessageId,
+  MemoryJobQueue,
+  type As2MessageRecordView,
+  type JobQueue,
+  type Recorder,
+  type RecordedMessage,
+} from './recorder.js';
 
 /** The ledger behind the gateway's {@link Recorder}. */
 export class LedgerRecorder implements Recorder {
   constructor(readonly ledger: Ledger) {}
 
-  recordArchive(entry: { sha256: string; size: number; location: string; kind?: string; mediaType?: string }): Promise<{ id: number }> {
+  recordArchive(entry: {
+    sha256: string;
+    size: number;
+    location: string;
+    kind?: string;
+    mediaType?: string;
+  }): Promise<{ id: number }> {
     return this.ledger.recordArchive(entry);
   }
 
   async recordAs2Message(input: Parameters<Recorder['recordAs2Message']>[0]): Promise<RecordedMessage> {
     const r = await this.ledger.recordAs2Message(input);
-    return r.duplicate ? { id: r.id, duplicate: true, original: { id: r.original.id, status: r.original.status } } : { id: r.id, duplicate: false };
+    return r.duplicate
+      ? { id: r.id, duplicate: true, original: { id: r.original.id, status: r.original.status } }
+      : { id: r.id, duplicate: false };
   }
 
   updateAs2Message(id: number, update: Parameters<Recorder['updateAs2Message']>[1]): Promise<void> {
@@ -29,7 +44,11 @@ export class LedgerRecorder implements Recorder {
    * Stopgap until @edigate/ledger offers a lookup by Message-ID: one read
    * through the ledger's own connection (its table and unique index).
    */
-  async findAs2Message(q: { direction: 'inbound' | 'outbound'; partnerId: string; messageId: string }): Promise<As2MessageRecordView | undefined> {
+  async findAs2Message(q: {
+    direction: 'inbound' | 'outbound';
+    partnerId: string;
+    messageId: string;
+  }): Promise<As2MessageRecordView | undefined> {
     const { rows } = await this.ledger.database.query<{ id: number | string }>(
       'select id from as2_messages where partner_id = $1 and direction = $2 and message_id = $3 and duplicate_of is null limit 1',
       [q.partnerId, q.direction, bareMessageId(q.messageId)],
@@ -47,8 +66,14 @@ export class LedgerRecorder implements Recorder {
  * under `<home>/.edigate/ledger` (or in memory). Migrations are applied by
  * `openLedger`. Jobs: the ledger's durable queue when it offers one.
  */
-export async function openLedgerBackend(o: { config: HomeConfig; log: Logger; inMemory: boolean }): Promise<{ recorder: Recorder; jobs: JobQueue }> {
-  const byPartner = Object.fromEntries(o.config.partners.filter((p) => p.retention?.days).map((p) => [p.id, p.retention!.days!]));
+export async function openLedgerBackend(o: {
+  config: HomeConfig;
+  log: Logger;
+  inMemory: boolean;
+}): Promise<{ recorder: Recorder; jobs: JobQueue }> {
+  const byPartner = Object.fromEntries(
+    o.config.partners.filter((p) => p.retention?.days).map((p) => [p.id, p.retention!.days!]),
+  );
   const ledger = await openLedger({
     ...(o.config.database.url && !o.inMemory ? { url: o.config.database.url } : {}),
     ...(!o.config.database.url && !o.inMemory ? { dataDir: path.resolve(o.config.database.dataDir) } : {}),

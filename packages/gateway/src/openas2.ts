@@ -40,7 +40,13 @@ const ENCRYPTION: Record<string, string> = {
   aes128_gcm: 'aes-128-gcm',
   aes256_gcm: 'aes-256-gcm',
 };
-const SIGNING: Record<string, string> = { sha1: 'sha-1', sha224: 'sha-224', sha256: 'sha-256', sha384: 'sha-384', sha512: 'sha-512' };
+const SIGNING: Record<string, string> = {
+  sha1: 'sha-1',
+  sha224: 'sha-224',
+  sha256: 'sha-256',
+  sha384: 'sha-384',
+  sha512: 'sha-512',
+};
 
 type XmlNode = { $?: Record<string, string>; attribute?: XmlNode[]; sender?: XmlNode[]; receiver?: XmlNode[] };
 
@@ -53,12 +59,19 @@ type XmlNode = { $?: Record<string, string>; attribute?: XmlNode[]; sender?: Xml
  * partner (what we send); inbound requirements follow the same choices.
  * Never throws for bad XML: the problem comes back as a warning.
  */
-export async function importOpenAs2(xml: string, opts: { usAs2Id?: string; usName?: string } = {}): Promise<OpenAs2Import> {
+export async function importOpenAs2(
+  xml: string,
+  opts: { usAs2Id?: string; usName?: string } = {},
+): Promise<OpenAs2Import> {
   let doc: { partnerships?: { partner?: XmlNode[]; partnership?: XmlNode[] } };
   try {
     doc = (await parseStringPromise(xml, { explicitArray: true })) as typeof doc;
   } catch (err) {
-    return { profiles: [], certificates: [], warnings: [`not readable XML: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`] };
+    return {
+      profiles: [],
+      certificates: [],
+      warnings: [`not readable XML: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`],
+    };
   }
   const root = doc?.partnerships;
   if (!root) return { profiles: [], certificates: [], warnings: ['no <partnerships> element'] };
@@ -77,7 +90,9 @@ export async function importOpenAs2(xml: string, opts: { usAs2Id?: string; usNam
   const warnings: string[] = [];
   let us = partners.find((p) => (opts.usName && p.name === opts.usName) || (opts.usAs2Id && p.as2_id === opts.usAs2Id));
   if (!us) {
-    const inAll = partners.filter((p) => ships.length > 0 && ships.every((s) => s.sender === p.name || s.receiver === p.name));
+    const inAll = partners.filter(
+      (p) => ships.length > 0 && ships.every((s) => s.sender === p.name || s.receiver === p.name),
+    );
     if (inAll.length === 1) us = inAll[0];
   }
   if (!us) warnings.push('could not tell which OpenAS2 partner is us (pass our AS2 id); importing every partner');
@@ -96,13 +111,18 @@ export async function importOpenAs2(xml: string, opts: { usAs2Id?: string; usNam
     const out = ships.find((s) => s.receiver === p.name && (!us || s.sender === us.name));
     const inbound = ships.find((s) => s.sender === p.name && (!us || s.receiver === us.name));
     const attrs = out?.attrs ?? inbound?.attrs ?? {};
-    if (!out) warnings.push(`partner ${p.name}: no partnership from us to them; settings taken from ${inbound ? inbound.name : 'defaults'}`);
+    if (!out)
+      warnings.push(
+        `partner ${p.name}: no partnership from us to them; settings taken from ${inbound ? inbound.name : 'defaults'}`,
+      );
     const encryptRaw = (attrs.encrypt ?? '').trim();
     const signRaw = (attrs.sign ?? '').trim();
     const encryptionAlgorithm = encryptRaw ? ENCRYPTION[encryptRaw.toLowerCase().replace(/-/g, '')] : undefined;
     const signingAlgorithm = signRaw ? SIGNING[signRaw.toLowerCase().replace(/-/g, '')] : undefined;
-    if (encryptRaw && !encryptionAlgorithm) warnings.push(`partner ${p.name}: encryption ${encryptRaw} is not supported; using aes-256-cbc`);
-    if (signRaw && !signingAlgorithm) warnings.push(`partner ${p.name}: signing digest ${signRaw} is not supported; using sha-256`);
+    if (encryptRaw && !encryptionAlgorithm)
+      warnings.push(`partner ${p.name}: encryption ${encryptRaw} is not supported; using aes-256-cbc`);
+    if (signRaw && !signingAlgorithm)
+      warnings.push(`partner ${p.name}: signing digest ${signRaw} is not supported; using sha-256`);
     const mdnOptions = attrs.as2_mdn_options ?? '';
     const alias = p.x509_alias ?? id;
     const certificateFile = `certs/${alias}.cert.pem`;
@@ -125,7 +145,12 @@ export async function importOpenAs2(xml: string, opts: { usAs2Id?: string; usNam
         ...(encryptionAlgorithm ? { encryptionAlgorithm } : {}),
         ...(compression && compression.toUpperCase() !== 'NONE' ? { compress: 'before-sign' as const } : {}),
         ...(attrs.as2_mdn_to || attrs.as2_receipt_option
-          ? { mdn: { signed: /signed-receipt-protocol/i.test(mdnOptions), ...(attrs.as2_receipt_option ? { async: attrs.as2_receipt_option } : {}) } }
+          ? {
+              mdn: {
+                signed: /signed-receipt-protocol/i.test(mdnOptions),
+                ...(attrs.as2_receipt_option ? { async: attrs.as2_receipt_option } : {}),
+              },
+            }
           : {}),
       },
     };

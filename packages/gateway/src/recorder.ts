@@ -51,17 +51,28 @@ export interface As2MessageRecordView {
 }
 
 /** What recording a message gave: new, or a duplicate with its original. */
-export type RecordedMessage = { id: number; duplicate: false } | { id: number; duplicate: true; original: { id: number; status: string } };
+export type RecordedMessage =
+  { id: number; duplicate: false } | { id: number; duplicate: true; original: { id: number; status: string } };
 
 /** The recording side of the ledger as the AS2 paths use it. */
 export interface Recorder {
   /** Records where raw bytes were archived; returns the entry id. */
-  recordArchive(entry: { sha256: string; size: number; location: string; kind?: string; mediaType?: string }): Promise<{ id: number }>;
+  recordArchive(entry: {
+    sha256: string;
+    size: number;
+    location: string;
+    kind?: string;
+    mediaType?: string;
+  }): Promise<{ id: number }>;
   /** Records a message; a Message-ID already seen for the partner and direction comes back as a duplicate. */
   recordAs2Message(input: As2MessageRecordInput): Promise<RecordedMessage>;
   updateAs2Message(id: number, update: As2MessageRecordUpdate): Promise<void>;
   /** The first (not duplicate) message with this Message-ID for the partner and direction. */
-  findAs2Message(q: { direction: 'inbound' | 'outbound'; partnerId: string; messageId: string }): Promise<As2MessageRecordView | undefined>;
+  findAs2Message(q: {
+    direction: 'inbound' | 'outbound';
+    partnerId: string;
+    messageId: string;
+  }): Promise<As2MessageRecordView | undefined>;
   getAs2Message(id: number): Promise<As2MessageRecordView | undefined>;
   close(): Promise<void>;
 }
@@ -69,7 +80,11 @@ export interface Recorder {
 /** A durable job queue (pg-boss in the ledger). */
 export interface JobQueue {
   /** Queues a job; `retryLimit` retries with exponential backoff. */
-  send(queue: string, data: object, opts?: { retryLimit?: number; retryDelaySeconds?: number; retryBackoff?: boolean }): Promise<string | null>;
+  send(
+    queue: string,
+    data: object,
+    opts?: { retryLimit?: number; retryDelaySeconds?: number; retryBackoff?: boolean },
+  ): Promise<string | null>;
   /** Handles jobs of a queue; a thrown error fails the attempt (retried by the queue). */
   work(queue: string, handler: (data: unknown) => Promise<void>): Promise<void>;
   stop(): Promise<void>;
@@ -85,7 +100,10 @@ export function bareMessageId(id: string): string {
 export class MemoryRecorder implements Recorder {
   private seq = 0;
   readonly archives = new Map<number, { sha256: string; size: number; location: string; kind?: string }>();
-  readonly messages = new Map<number, As2MessageRecordView & { input: As2MessageRecordInput; update: As2MessageRecordUpdate }>();
+  readonly messages = new Map<
+    number,
+    As2MessageRecordView & { input: As2MessageRecordInput; update: As2MessageRecordUpdate }
+  >();
 
   recordArchive(entry: { sha256: string; size: number; location: string; kind?: string }): Promise<{ id: number }> {
     const id = ++this.seq;
@@ -96,7 +114,11 @@ export class MemoryRecorder implements Recorder {
   recordAs2Message(input: As2MessageRecordInput): Promise<RecordedMessage> {
     const messageId = bareMessageId(input.messageId);
     const original = [...this.messages.values()].find(
-      (m) => m.direction === input.direction && m.partnerId === input.partnerId && m.messageId === messageId && m.duplicateOf === null,
+      (m) =>
+        m.direction === input.direction &&
+        m.partnerId === input.partnerId &&
+        m.messageId === messageId &&
+        m.duplicateOf === null,
     );
     const id = ++this.seq;
     this.messages.set(id, {
@@ -114,7 +136,11 @@ export class MemoryRecorder implements Recorder {
       mdnMicMatched: null,
       duplicateOf: original?.id ?? null,
     });
-    return Promise.resolve(original ? { id, duplicate: true, original: { id: original.id, status: original.status } } : { id, duplicate: false });
+    return Promise.resolve(
+      original
+        ? { id, duplicate: true, original: { id: original.id, status: original.status } }
+        : { id, duplicate: false },
+    );
   }
 
   updateAs2Message(id: number, update: As2MessageRecordUpdate): Promise<void> {
@@ -134,10 +160,20 @@ export class MemoryRecorder implements Recorder {
     return Promise.resolve(this.messages.get(id));
   }
 
-  findAs2Message(q: { direction: 'inbound' | 'outbound'; partnerId: string; messageId: string }): Promise<As2MessageRecordView | undefined> {
+  findAs2Message(q: {
+    direction: 'inbound' | 'outbound';
+    partnerId: string;
+    messageId: string;
+  }): Promise<As2MessageRecordView | undefined> {
     const messageId = bareMessageId(q.messageId);
     return Promise.resolve(
-      [...this.messages.values()].find((m) => m.direction === q.direction && m.partnerId === q.partnerId && m.messageId === messageId && m.duplicateOf === null),
+      [...this.messages.values()].find(
+        (m) =>
+          m.direction === q.direction &&
+          m.partnerId === q.partnerId &&
+          m.messageId === messageId &&
+          m.duplicateOf === null,
+      ),
     );
   }
 
@@ -157,9 +193,23 @@ export class MemoryJobQueue implements JobQueue {
   private stopped = false;
   private seq = 0;
 
-  send(queue: string, data: object, opts: { retryLimit?: number; retryDelaySeconds?: number; retryBackoff?: boolean } = {}): Promise<string | null> {
+  send(
+    queue: string,
+    data: object,
+    opts: { retryLimit?: number; retryDelaySeconds?: number; retryBackoff?: boolean } = {},
+  ): Promise<string | null> {
     const id = `${queue}-${++this.seq}`;
-    this.schedule(queue, data, { attempt: 0, limit: opts.retryLimit ?? 0, delayMs: (opts.retryDelaySeconds ?? 1) * 1000, backoff: opts.retryBackoff ?? true }, 0);
+    this.schedule(
+      queue,
+      data,
+      {
+        attempt: 0,
+        limit: opts.retryLimit ?? 0,
+        delayMs: (opts.retryDelaySeconds ?? 1) * 1000,
+        backoff: opts.retryBackoff ?? true,
+      },
+      0,
+    );
     return Promise.resolve(id);
   }
 
@@ -175,7 +225,12 @@ export class MemoryJobQueue implements JobQueue {
     return Promise.resolve();
   }
 
-  private schedule(queue: string, data: object, s: { attempt: number; limit: number; delayMs: number; backoff: boolean }, wait: number): void {
+  private schedule(
+    queue: string,
+    data: object,
+    s: { attempt: number; limit: number; delayMs: number; backoff: boolean },
+    wait: number,
+  ): void {
     if (this.stopped) return;
     const t = setTimeout(() => {
       this.pending.delete(t);

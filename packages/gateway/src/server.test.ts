@@ -25,7 +25,10 @@ beforeAll(async () => {
     path.join(dir, 'edigate.yaml'),
     'as2: { id: SRV, key: k.pem, certificate: c.pem }\nhttp: { maxBodySize: 64kb, headersTimeout: 1s, requestTimeout: 3s }\nlog: { level: silent }\n',
   );
-  writeFileSync(path.join(dir, 'partner-profiles/them.yaml'), 'id: them\nname: Them\nas2: { id: THEM, certificate: ../t.pem }\n');
+  writeFileSync(
+    path.join(dir, 'partner-profiles/them.yaml'),
+    'id: them\nname: Them\nas2: { id: THEM, certificate: ../t.pem }\n',
+  );
   gw = await startGateway({ home: dir, port: 0, recorder, jobs: new MemoryJobQueue() });
 });
 
@@ -35,7 +38,10 @@ afterAll(async () => {
 });
 
 /** Opens a raw socket, writes, and resolves with what came back once the server closes it (or after `waitMs`). */
-function raw(write: (s: net.Socket) => void, waitMs = 6_000): Promise<{ data: string; closedByServer: boolean; ms: number }> {
+function raw(
+  write: (s: net.Socket) => void,
+  waitMs = 6_000,
+): Promise<{ data: string; closedByServer: boolean; ms: number }> {
   return new Promise((resolve) => {
     const started = Date.now();
     const s = net.connect(gw.port, '127.0.0.1');
@@ -54,7 +60,8 @@ function raw(write: (s: net.Socket) => void, waitMs = 6_000): Promise<{ data: st
   });
 }
 
-const head = (extra = '') => `POST /as2 HTTP/1.1\r\nHost: x\r\nAS2-From: THEM\r\nAS2-To: SRV\r\nMessage-ID: <m@x>\r\nContent-Type: application/pkcs7-mime\r\n${extra}`;
+const head = (extra = '') =>
+  `POST /as2 HTTP/1.1\r\nHost: x\r\nAS2-From: THEM\r\nAS2-To: SRV\r\nMessage-ID: <m@x>\r\nContent-Type: application/pkcs7-mime\r\n${extra}`;
 
 describe('the server survives hostile clients', () => {
   it('garbage instead of HTTP → 400 and close', async () => {
@@ -111,8 +118,18 @@ describe('the server survives hostile clients', () => {
 describe('logging', () => {
   it('redacts payloads, keys and contacts', () => {
     const lines: string[] = [];
-    const log = createLogger({ destination: new Writable({ write: (c: Buffer, _e, cb) => (lines.push(c.toString()), cb()) }) });
-    log.info({ body: 'ISA*00*secret', privateKey: '-----BEGIN PRIVATE KEY-----', partner: { contact: 'edi@initech.example' }, messageId: '<a@b>' }, 'x');
+    const log = createLogger({
+      destination: new Writable({ write: (c: Buffer, _e, cb) => (lines.push(c.toString()), cb()) }),
+    });
+    log.info(
+      {
+        body: 'ISA*00*secret',
+        privateKey: '-----BEGIN PRIVATE KEY-----',
+        partner: { contact: 'edi@initech.example' },
+        messageId: '<a@b>',
+      },
+      'x',
+    );
     const text = lines.join('');
     expect(text).not.toMatch(/ISA\*00|BEGIN PRIVATE|initech/);
     expect(text).toContain('<a@b>');

@@ -36,7 +36,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('etag', false);
   app.get('/healthz', (_req, res) => {
     const ready = deps.isReady();
-    res.status(ready ? 200 : 503).type('text/plain').send(ready ? 'ok\n' : 'starting\n');
+    res
+      .status(ready ? 200 : 503)
+      .type('text/plain')
+      .send(ready ? 'ok\n' : 'starting\n');
   });
   app.post('/as2', (req, res, next) => {
     receiveAs2(deps, req, res).catch(next);
@@ -46,7 +49,11 @@ export function createApp(deps: AppDeps): express.Express {
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e = HttpError.from(err);
     if (e.code === 'INTERNAL') deps.log.error({ err: errorSummary(e.cause), path: req.path }, 'request failed');
-    else deps.log.warn({ code: e.code, reason: e.message, path: req.path, remote: req.socket.remoteAddress }, 'request refused');
+    else
+      deps.log.warn(
+        { code: e.code, reason: e.message, path: req.path, remote: req.socket.remoteAddress },
+        'request refused',
+      );
     if (res.headersSent) {
       res.destroy();
       return;
@@ -103,7 +110,10 @@ async function receiveAs2(deps: AppDeps, req: Request, res: Response): Promise<v
   const writer = deps.archive.begin('as2-request');
   writer.write(requestHead(req));
   const declared = Number(req.headers['content-length'] ?? NaN);
-  const outcome = Number.isFinite(declared) && declared > deps.maxBodySize ? ({ kind: 'too-large' } as const) : await readBody(req, writer, deps.maxBodySize);
+  const outcome =
+    Number.isFinite(declared) && declared > deps.maxBodySize
+      ? ({ kind: 'too-large' } as const)
+      : await readBody(req, writer, deps.maxBodySize);
   // Archived before anything else happens, whatever the outcome (ARCHITECTURE.md: nothing received is lost).
   const archived: ArchivedEntry = await writer.finish();
   const { id: archiveId } = await deps.recorder.recordArchive({
@@ -112,7 +122,10 @@ async function receiveAs2(deps: AppDeps, req: Request, res: Response): Promise<v
     ...(typeof req.headers['content-type'] === 'string' ? { mediaType: req.headers['content-type'] } : {}),
   });
   if (outcome.kind === 'aborted') {
-    deps.log.warn({ archiveId, bytes: archived.size, remote: req.socket.remoteAddress }, 'request aborted by the client; partial bytes archived');
+    deps.log.warn(
+      { archiveId, bytes: archived.size, remote: req.socket.remoteAddress },
+      'request aborted by the client; partial bytes archived',
+    );
     return;
   }
   if (outcome.kind === 'too-large') {
@@ -124,7 +137,11 @@ async function receiveAs2(deps: AppDeps, req: Request, res: Response): Promise<v
     : await handleInbound(deps, { headers: req.headers, body: outcome.body, archived, archiveId });
   send(res, reply);
   if (reply.after) {
-    const work = reply.after().catch((err: unknown) => deps.log.error({ err: errorSummary(err), archiveId }, 'bookkeeping after the answer failed'));
+    const work = reply
+      .after()
+      .catch((err: unknown) =>
+        deps.log.error({ err: errorSummary(err), archiveId }, 'bookkeeping after the answer failed'),
+      );
     deps.track?.(work);
     await work;
   }
@@ -138,7 +155,10 @@ function send(res: ServerResponse, reply: HttpReply): void {
 }
 
 /** Listens and applies the slow-client guards. */
-export function listen(app: express.Express, opts: { port: number; host?: string; headersTimeoutMs: number; requestTimeoutMs: number }): Promise<{ server: Server; port: number }> {
+export function listen(
+  app: express.Express,
+  opts: { port: number; host?: string; headersTimeoutMs: number; requestTimeoutMs: number },
+): Promise<{ server: Server; port: number }> {
   return new Promise((resolve, reject) => {
     // Slow-loris guards: headers must come within headersTimeout, the whole
     // request within requestTimeout; Node checks both every second here

@@ -11,7 +11,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function io() {
   const out: string[] = [];
   const err: string[] = [];
-  return { out, err, io: { stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t), stdin: async function* () {} } };
+  return {
+    out,
+    err,
+    io: {
+      stdout: (t: string) => void out.push(t),
+      stderr: (t: string) => void err.push(t),
+      stdin: async function* () {},
+    },
+  };
 }
 
 // The shape of an OpenAS2 partnerships.xml (partner elements, partnerships with sender/receiver/attributes).
@@ -46,8 +54,14 @@ describe('edigate partners', () => {
     writeFileSync(path.join(dir, 'edigate.yaml'), 'as2: { id: EDIGATE, key: keys/k.pem, certificate: keys/c.pem }\n');
     writeFileSync(path.join(dir, 'partnerships.xml'), xml);
     const o = io();
-    expect(await run(['partners', 'import-openas2', path.join(dir, 'partnerships.xml'), '--home', dir, '--json'], o.io)).toBe(0);
-    const res = JSON.parse(o.out.join('')) as { us: { as2Id: string }; written: string[]; certificates: { alias: string; file: string }[] };
+    expect(
+      await run(['partners', 'import-openas2', path.join(dir, 'partnerships.xml'), '--home', dir, '--json'], o.io),
+    ).toBe(0);
+    const res = JSON.parse(o.out.join('')) as {
+      us: { as2Id: string };
+      written: string[];
+      certificates: { alias: string; file: string }[];
+    };
     expect(res.us.as2Id).toBe('EDIGATE');
     expect(res.written).toEqual([path.join(dir, 'partner-profiles/bolt_supply.yaml')]);
     const text = readFileSync(res.written[0]!, 'utf8');
@@ -56,21 +70,33 @@ describe('edigate partners', () => {
     expect(text).toContain('signingAlgorithm: sha-256');
     expect(text).toContain('compress: before-sign');
     // The certificate is missing until exported: the error names file and field.
-    expect(loadHome(dir, { env: {} }).issues.map((i) => `${path.basename(i.file)} ${i.field}`)).toEqual(['bolt_supply.yaml as2.certificate']);
+    expect(loadHome(dir, { env: {} }).issues.map((i) => `${path.basename(i.file)} ${i.field}`)).toEqual([
+      'bolt_supply.yaml as2.certificate',
+    ]);
     mkdirSync(path.join(dir, 'partner-profiles/certs'));
-    writeFileSync(path.join(dir, 'partner-profiles', res.certificates[0]!.file), createSelfSigned({ commonName: 'BOLT_AS2', days: 5 }).certificate);
+    writeFileSync(
+      path.join(dir, 'partner-profiles', res.certificates[0]!.file),
+      createSelfSigned({ commonName: 'BOLT_AS2', days: 5 }).certificate,
+    );
     const { config, issues } = loadHome(dir, { env: {} });
     expect(issues).toEqual([]);
     expect(config!.partners[0]!.as2!.url).toBe('https://as2.bolt.example:4080/as2');
 
     const l = io();
     expect(await run(['partners', 'list', '--home', dir, '--json'], l.io)).toBe(0);
-    const listed = JSON.parse(l.out.join('')) as { us: string; partners: { id: string; as2Id: string; certificates: { expired: boolean }[] }[] };
+    const listed = JSON.parse(l.out.join('')) as {
+      us: string;
+      partners: { id: string; as2Id: string; certificates: { expired: boolean }[] }[];
+    };
     expect(listed.us).toBe('EDIGATE');
-    expect(listed.partners.map((p) => [p.id, p.as2Id, p.certificates[0]!.expired])).toEqual([['bolt_supply', 'BOLT_AS2', false]]);
+    expect(listed.partners.map((p) => [p.id, p.as2Id, p.certificates[0]!.expired])).toEqual([
+      ['bolt_supply', 'BOLT_AS2', false],
+    ]);
 
     const again = io();
-    expect(await run(['partners', 'import-openas2', path.join(dir, 'partnerships.xml'), '--home', dir], again.io)).toBe(1);
+    expect(await run(['partners', 'import-openas2', path.join(dir, 'partnerships.xml'), '--home', dir], again.io)).toBe(
+      1,
+    );
     expect(again.err.join('')).toMatch(/skipped/);
   });
 

@@ -15,7 +15,9 @@ interface ImportOptions extends CommonOptions {
 export const registerPartners: Register = (program, io, setExit) => {
   const partners = new Command('partners').description('trading partner profiles (partner-profiles/*.yaml)');
 
-  const list = new Command('list').description('list the partner profiles of the home, with AS2 names and certificate expiry');
+  const list = new Command('list').description(
+    'list the partner profiles of the home, with AS2 names and certificate expiry',
+  );
   withCommon(list).action((opts: CommonOptions) => {
     const home = resolveHome(opts);
     const { config, issues } = loadHome(home, { generateDemoKeys: false });
@@ -31,7 +33,13 @@ export const registerPartners: Register = (program, io, setExit) => {
       url: p.as2?.url ?? null,
       certificates: (p.as2?.certificates ?? []).map((c) => {
         const info = describeCertificate(c);
-        return info ? { subject: info.subject, notAfter: info.notAfter.toISOString(), expired: info.notAfter.getTime() < Date.now() } : null;
+        return info
+          ? {
+              subject: info.subject,
+              notAfter: info.notAfter.toISOString(),
+              expired: info.notAfter.getTime() < Date.now(),
+            }
+          : null;
       }),
       file: path.relative(home, p.file),
     }));
@@ -41,15 +49,24 @@ export const registerPartners: Register = (program, io, setExit) => {
     }
     io.stdout(`us: ${config.as2.id}\n`);
     for (const r of rows) {
-      const certs = r.certificates.map((c) => (c ? `${c.expired ? 'EXPIRED ' : ''}until ${c.notAfter.slice(0, 10)}` : '?')).join(', ');
-      io.stdout(`${r.id.padEnd(10)} ${r.name.padEnd(24)} ${r.mode.padEnd(5)} ${(r.as2Id ?? '-').padEnd(16)} ${r.url ?? '-'}${certs ? `  cert ${certs}` : ''}\n`);
+      const certs = r.certificates
+        .map((c) => (c ? `${c.expired ? 'EXPIRED ' : ''}until ${c.notAfter.slice(0, 10)}` : '?'))
+        .join(', ');
+      io.stdout(
+        `${r.id.padEnd(10)} ${r.name.padEnd(24)} ${r.mode.padEnd(5)} ${(r.as2Id ?? '-').padEnd(16)} ${r.url ?? '-'}${certs ? `  cert ${certs}` : ''}\n`,
+      );
     }
   });
 
-  const imp = new Command('import-openas2').description('make partner profiles from an OpenAS2 partnerships.xml').argument('<partnerships.xml>');
+  const imp = new Command('import-openas2')
+    .description('make partner profiles from an OpenAS2 partnerships.xml')
+    .argument('<partnerships.xml>');
   withCommon(imp)
     .option('--out <dir>', 'where to write <id>.yaml (default: <home>/partner-profiles)')
-    .option('--us <as2-id>', 'our AS2 id in the file (default: edigate.yaml as2.id, else the partner in every partnership)')
+    .option(
+      '--us <as2-id>',
+      'our AS2 id in the file (default: edigate.yaml as2.id, else the partner in every partnership)',
+    )
     .option('--force', 'overwrite existing profiles')
     .action(async (file: string, opts: ImportOptions) => {
       const home = resolveHome(opts);
@@ -57,7 +74,10 @@ export const registerPartners: Register = (program, io, setExit) => {
       try {
         xml = readFileSync(file, 'utf8');
       } catch (err) {
-        throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, ExitCode.unreadable);
+        throw new CliError(
+          `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+          ExitCode.unreadable,
+        );
       }
       const ours = opts.us ?? loadHome(home, { generateDemoKeys: false }).config?.as2.id;
       const result = await importOpenAs2(xml, ours ? { usAs2Id: ours } : {});
@@ -81,13 +101,16 @@ export const registerPartners: Register = (program, io, setExit) => {
       }
       if (skipped.length > 0) setExit(ExitCode.invalid);
       if (opts.json) {
-        io.stdout(`${JSON.stringify({ us: result.us ?? null, written, skipped, certificates: result.certificates, warnings: result.warnings }, null, 2)}\n`);
+        io.stdout(
+          `${JSON.stringify({ us: result.us ?? null, written, skipped, certificates: result.certificates, warnings: result.warnings }, null, 2)}\n`,
+        );
         return;
       }
       for (const w of written) io.stdout(`wrote ${w}\n`);
       for (const s of skipped) io.stderr(`skipped ${s} (exists; --force to overwrite)\n`);
       for (const w of result.warnings) io.stderr(`warning: ${w}\n`);
-      for (const c of result.certificates) io.stdout(`certificate needed: alias ${c.alias} -> ${path.join(out, c.file)}\n`);
+      for (const c of result.certificates)
+        io.stdout(`certificate needed: alias ${c.alias} -> ${path.join(out, c.file)}\n`);
     });
 
   partners.addCommand(list);

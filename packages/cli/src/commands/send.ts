@@ -14,10 +14,15 @@ interface SendOptions extends CommonOptions {
 
 /** `edigate send <file> --partner <id> [--json]` — one AS2 message to a partner, MDN checked, ledger updated. */
 export const registerSend: Register = (program, io, setExit) => {
-  const cmd = new Command('send').description('send a file to a partner over AS2 (sign/encrypt/compress per profile; MDN and MIC checked)').argument('<file>');
+  const cmd = new Command('send')
+    .description('send a file to a partner over AS2 (sign/encrypt/compress per profile; MDN and MIC checked)')
+    .argument('<file>');
   withCommon(cmd)
     .requiredOption('--partner <id>', 'partner id (partner-profiles/<id>.yaml)')
-    .option('--content-type <type>', 'payload media type (default from the partner: application/edi-x12 or application/edifact)')
+    .option(
+      '--content-type <type>',
+      'payload media type (default from the partner: application/edi-x12 or application/edifact)',
+    )
     .option('--url <url>', "override the partner's as2.url")
     .option('--subject <text>', 'Subject header')
     .action(async (file: string, opts: SendOptions) => {
@@ -25,7 +30,10 @@ export const registerSend: Register = (program, io, setExit) => {
       try {
         payload = readFileSync(file);
       } catch (err) {
-        throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, ExitCode.unreadable);
+        throw new CliError(
+          `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+          ExitCode.unreadable,
+        );
       }
       let config;
       try {
@@ -34,8 +42,13 @@ export const registerSend: Register = (program, io, setExit) => {
         throw new CliError(err instanceof Error ? err.message : String(err), ExitCode.unreadable);
       }
       const partner = config.partners.find((p) => p.id === opts.partner);
-      if (!partner?.as2) throw new CliError(`no AS2 partner ${opts.partner} in ${path.join(config.home, 'partner-profiles')}`, ExitCode.unreadable);
-      if (!partner.as2.url && !opts.url) throw new CliError(`partner ${partner.id} has no as2.url (use --url)`, ExitCode.unreadable);
+      if (!partner?.as2)
+        throw new CliError(
+          `no AS2 partner ${opts.partner} in ${path.join(config.home, 'partner-profiles')}`,
+          ExitCode.unreadable,
+        );
+      if (!partner.as2.url && !opts.url)
+        throw new CliError(`partner ${partner.id} has no as2.url (use --url)`, ExitCode.unreadable);
       const log = createLogger({ level: 'silent' });
       const { recorder, jobs } = await openLedgerBackend({ config, log, inMemory: false });
       try {

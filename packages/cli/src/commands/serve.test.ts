@@ -17,7 +17,15 @@ afterAll(() => {
 function io() {
   const out: string[] = [];
   const err: string[] = [];
-  return { out, err, io: { stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t), stdin: async function* () {} } };
+  return {
+    out,
+    err,
+    io: {
+      stdout: (t: string) => void out.push(t),
+      stderr: (t: string) => void err.push(t),
+      stdin: async function* () {},
+    },
+  };
 }
 
 /** Two homes that know each other: "us" serves, "them" sends with `edigate send`. */
@@ -30,8 +38,14 @@ function homes() {
     writeFileSync(path.join(dir, 'me.key.pem'), me.privateKey);
     writeFileSync(path.join(dir, 'me.cert.pem'), me.certificate);
     writeFileSync(path.join(dir, 'other.cert.pem'), other.certificate);
-    writeFileSync(path.join(dir, 'edigate.yaml'), `as2: { id: ${name === 'us' ? 'CLI-US' : 'CLI-THEM'}, key: me.key.pem, certificate: me.cert.pem }\nlog: { level: silent }\n`);
-    writeFileSync(path.join(dir, `partner-profiles/${otherId}.yaml`), `id: ${otherId}\nname: Other\nas2: { id: ${otherAs2}, url: "${url}", certificate: ../other.cert.pem }\nx12: { qualifier: ZZ, id: ${otherAs2} }\n`);
+    writeFileSync(
+      path.join(dir, 'edigate.yaml'),
+      `as2: { id: ${name === 'us' ? 'CLI-US' : 'CLI-THEM'}, key: me.key.pem, certificate: me.cert.pem }\nlog: { level: silent }\n`,
+    );
+    writeFileSync(
+      path.join(dir, `partner-profiles/${otherId}.yaml`),
+      `id: ${otherId}\nname: Other\nas2: { id: ${otherAs2}, url: "${url}", certificate: ../other.cert.pem }\nx12: { qualifier: ZZ, id: ${otherAs2} }\n`,
+    );
     return dir;
   };
   return { make, us, them };
@@ -54,14 +68,22 @@ describe('edigate serve + edigate send', () => {
     const themDir = h.make('them', h.them, h.us, 'us', 'CLI-US', `http://127.0.0.1:${port}/as2`);
     writeFileSync(path.join(themDir, 'po.edi'), 'ISA*00*~IEA*0*1~');
     const sent = io();
-    const code = await run(['send', path.join(themDir, 'po.edi'), '--partner', 'us', '--home', themDir, '--json'], sent.io);
-    const result = JSON.parse(sent.out.join('')) as { status: string; mdn: { micMatches: boolean; signatureValid: boolean } };
+    const code = await run(
+      ['send', path.join(themDir, 'po.edi'), '--partner', 'us', '--home', themDir, '--json'],
+      sent.io,
+    );
+    const result = JSON.parse(sent.out.join('')) as {
+      status: string;
+      mdn: { micMatches: boolean; signatureValid: boolean };
+    };
     expect(result.status).toBe('delivered');
     expect(result.mdn.micMatches).toBe(true);
     expect(result.mdn.signatureValid).toBe(true);
     expect(code).toBe(0);
 
-    expect(await run(['send', path.join(themDir, 'po.edi'), '--partner', 'nobody', '--home', themDir], io().io)).toBe(2);
+    expect(await run(['send', path.join(themDir, 'po.edi'), '--partner', 'nobody', '--home', themDir], io().io)).toBe(
+      2,
+    );
 
     process.emit('SIGTERM');
     expect(await serving).toBe(0);

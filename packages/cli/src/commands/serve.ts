@@ -16,14 +16,21 @@ export const registerServe: Register = (program, io) => {
     .option('--host <host>', 'address to listen on (default 0.0.0.0)')
     .action(async (opts: ServeOptions) => {
       const port = opts.port === undefined ? undefined : Number(opts.port);
-      if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new CliError(`not a port: ${opts.port}`, ExitCode.unreadable);
+      if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535))
+        throw new CliError(`not a port: ${opts.port}`, ExitCode.unreadable);
       let gateway;
       try {
-        gateway = await startGateway({ home: resolveHome(opts), ...(port !== undefined ? { port } : {}), ...(opts.host ? { host: opts.host } : {}) });
+        gateway = await startGateway({
+          home: resolveHome(opts),
+          ...(port !== undefined ? { port } : {}),
+          ...(opts.host ? { host: opts.host } : {}),
+        });
       } catch (err) {
         throw new CliError(err instanceof Error ? err.message : String(err), ExitCode.unreadable);
       }
-      io.stderr(`edigate: serving ${gateway.config.as2.id} on port ${gateway.port} (POST /as2, GET /healthz); Ctrl-C to stop\n`);
+      io.stderr(
+        `edigate: serving ${gateway.config.as2.id} on port ${gateway.port} (POST /as2, GET /healthz); Ctrl-C to stop\n`,
+      );
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.off('SIGINT', stop);

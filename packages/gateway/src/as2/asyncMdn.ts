@@ -9,7 +9,13 @@ import { ASYNC_MDN_QUEUE, errorSummary, type AsyncMdnJob } from './inbound.js';
  * Receipt-Delivery-Option URL). A failed POST throws, so the job queue retries
  * it with backoff; each attempt is logged and the ledger row updated.
  */
-export async function startAsyncMdnWorker(deps: { jobs: JobQueue; archive: Archive; recorder: Recorder; log: Logger; timeoutMs?: number }): Promise<void> {
+export async function startAsyncMdnWorker(deps: {
+  jobs: JobQueue;
+  archive: Archive;
+  recorder: Recorder;
+  log: Logger;
+  timeoutMs?: number;
+}): Promise<void> {
   await deps.jobs.work(ASYNC_MDN_QUEUE, async (data) => {
     const job = data as AsyncMdnJob;
     const log = deps.log.child({ partnerId: job.partnerId, as2MessageRowId: job.as2MessageRowId });

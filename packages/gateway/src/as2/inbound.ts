@@ -89,13 +89,19 @@ const header = (h: RequestHeaders, name: string): string | undefined => {
  * known partner and AS2-To must be us. No MDN can be signed for a stranger,
  * so these are plain HTTP refusals.
  */
-export function identify(partners: PartnerDirectory, headers: RequestHeaders): { partner: PartnerProfile; as2From: string; as2To: string } {
+export function identify(
+  partners: PartnerDirectory,
+  headers: RequestHeaders,
+): { partner: PartnerProfile; as2From: string; as2To: string } {
   const as2From = unquoteAs2Name(headers['as2-from']);
   const as2To = unquoteAs2Name(headers['as2-to']);
-  if (!as2From || !as2To) throw new HttpError('MISSING_AS2_HEADERS', 'AS2-From and AS2-To headers are required (RFC 4130 §6.2)');
-  if (!partners.isUs(as2To)) throw new HttpError('UNKNOWN_RECIPIENT', `AS2-To ${JSON.stringify(as2To)} is not this gateway`);
+  if (!as2From || !as2To)
+    throw new HttpError('MISSING_AS2_HEADERS', 'AS2-From and AS2-To headers are required (RFC 4130 §6.2)');
+  if (!partners.isUs(as2To))
+    throw new HttpError('UNKNOWN_RECIPIENT', `AS2-To ${JSON.stringify(as2To)} is not this gateway`);
   const partner = partners.byAs2Name(as2From);
-  if (!partner?.as2) throw new HttpError('UNKNOWN_PARTNER', `AS2-From ${JSON.stringify(as2From)} is not a known partner`);
+  if (!partner?.as2)
+    throw new HttpError('UNKNOWN_PARTNER', `AS2-From ${JSON.stringify(as2From)} is not a known partner`);
   return { partner, as2From, as2To };
 }
 
@@ -113,7 +119,10 @@ export async function handleInbound(
   const { partner, as2From, as2To } = identify(deps.partners, req.headers);
   const as2 = partner.as2!;
   if (as2.maxBodySize !== undefined && req.body.length > as2.maxBodySize) {
-    throw new HttpError('PAYLOAD_TOO_LARGE', `the body is larger than ${as2.maxBodySize} bytes allowed for this partner`);
+    throw new HttpError(
+      'PAYLOAD_TOO_LARGE',
+      `the body is larger than ${as2.maxBodySize} bytes allowed for this partner`,
+    );
   }
   const security = deps.partners.security(partner)!;
   const headerMessageId = header(req.headers, 'message-id')?.trim();
@@ -136,12 +145,16 @@ export async function handleInbound(
   const result = await deps.receive(
     { headers: req.headers, body: req.body },
     {
-      findPartner: (from, to) => (deps.partners.byAs2Name(from) === partner && deps.partners.isUs(to) ? security : undefined),
+      findPartner: (from, to) =>
+        deps.partners.byAs2Name(from) === partner && deps.partners.isUs(to) ? security : undefined,
       isDuplicate: () => duplicate,
     },
   );
   const messageId = result.messageId || headerMessageId || '';
-  const failed = result.disposition.type === 'failed' || result.disposition.modifier === 'error' || result.disposition.modifier === 'failure';
+  const failed =
+    result.disposition.type === 'failed' ||
+    result.disposition.modifier === 'error' ||
+    result.disposition.modifier === 'failure';
   const dispositionText = `${result.disposition.type}${result.disposition.modifier ? `/${result.disposition.modifier}: ${result.disposition.description ?? ''}` : ''}`;
   const mdnMode = result.mdnRequest ? (result.mdnRequest.async ? 'async' : 'sync') : 'none';
   const log = deps.log.child({ partnerId: partner.id, messageId, as2MessageRowId: recorded.id });
@@ -152,24 +165,47 @@ export async function handleInbound(
   };
 
   // The payload file is durable before the MDN says "processed" (ARCHITECTURE.md).
-  const payloadEntry = result.payload && !failed && !duplicate ? await deps.archive.put('payload', result.payload.content) : undefined;
+  const payloadEntry =
+    result.payload && !failed && !duplicate ? await deps.archive.put('payload', result.payload.content) : undefined;
   log.info(
-    { disposition: dispositionText, signed: result.signed, encrypted: result.encrypted, compressed: result.compressed, bytes: req.body.length, mdn: mdnMode, duplicate },
+    {
+      disposition: dispositionText,
+      signed: result.signed,
+      encrypted: result.encrypted,
+      compressed: result.compressed,
+      bytes: req.body.length,
+      mdn: mdnMode,
+      duplicate,
+    },
     'as2 message received',
   );
 
   let reply: HttpReply;
   let mdnEntry: ArchivedEntry | undefined;
   if (!result.mdnRequest) {
-    reply = { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: Buffer.from(`${dispositionText}\n`) };
+    reply = {
+      status: 200,
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+      body: Buffer.from(`${dispositionText}\n`),
+    };
   } else {
     const mdn = await result.buildMdn();
     update.mdnDisposition = dispositionText;
     if (result.mdnRequest.async) {
       // The job points at the archived MDN, so the MDN is on disk before the job exists.
       mdnEntry = await deps.archive.put('mdn', Buffer.from(headerBlock(mdn.headers), 'latin1'), mdn.body);
-      const job: AsyncMdnJob = { as2MessageRowId: recorded.id, url: result.mdnRequest.async.url, mdnLocation: mdnEntry.location, headers: mdn.headers, partnerId: partner.id };
-      await deps.jobs.send(ASYNC_MDN_QUEUE, job, { retryLimit: deps.asyncMdnRetries ?? 5, retryDelaySeconds: 5, retryBackoff: true });
+      const job: AsyncMdnJob = {
+        as2MessageRowId: recorded.id,
+        url: result.mdnRequest.async.url,
+        mdnLocation: mdnEntry.location,
+        headers: mdn.headers,
+        partnerId: partner.id,
+      };
+      await deps.jobs.send(ASYNC_MDN_QUEUE, job, {
+        retryLimit: deps.asyncMdnRetries ?? 5,
+        retryDelaySeconds: 5,
+        retryBackoff: true,
+      });
       reply = { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: Buffer.alloc(0) };
     } else {
       update.mdnSentAt = new Date();
@@ -189,7 +225,9 @@ export async function handleInbound(
     if (before) await before();
     let payloadArchiveId: number | undefined;
     if (payloadEntry && result.payload) {
-      payloadArchiveId = (await deps.recorder.recordArchive({ ...payloadEntry, kind: 'payload', mediaType: result.payload.contentType })).id;
+      payloadArchiveId = (
+        await deps.recorder.recordArchive({ ...payloadEntry, kind: 'payload', mediaType: result.payload.contentType })
+      ).id;
     }
     if (mdnEntry) update.mdnArchiveId = (await deps.recorder.recordArchive({ ...mdnEntry, kind: 'mdn' })).id;
     await deps.recorder.updateAs2Message(recorded.id, update);
@@ -203,7 +241,9 @@ export async function handleInbound(
         ...(result.payload.filename ? { filename: result.payload.filename } : {}),
         archiveId: payloadArchiveId,
       };
-      deps.onPayload(payload).catch((err: unknown) => log.error({ err: errorSummary(err) }, 'payload processing failed'));
+      deps
+        .onPayload(payload)
+        .catch((err: unknown) => log.error({ err: errorSummary(err) }, 'payload processing failed'));
     }
   };
   return reply;
@@ -226,6 +266,11 @@ export function headerBlock(headers: Record<string, string>): string {
 
 /** A loggable summary of an error: never its payload. */
 export function errorSummary(err: unknown): { name: string; message: string; code?: string } {
-  if (err instanceof Error) return { name: err.name, message: err.message, ...('code' in err && typeof err.code === 'string' ? { code: err.code } : {}) };
+  if (err instanceof Error)
+    return {
+      name: err.name,
+      message: err.message,
+      ...('code' in err && typeof err.code === 'string' ? { code: err.code } : {}),
+    };
   return { name: 'unknown', message: String(err) };
 }

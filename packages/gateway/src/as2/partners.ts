@@ -29,7 +29,10 @@ export class PartnerDirectory {
 
   constructor(private readonly config: HomeConfig) {
     this.ourId = config.as2.id;
-    this.ourKeys = config.as2.keys.map((k) => ({ privateKey: crypto.createPrivateKey(k.privateKey), certificate: k.certificate }));
+    this.ourKeys = config.as2.keys.map((k) => ({
+      privateKey: crypto.createPrivateKey(k.privateKey),
+      certificate: k.certificate,
+    }));
     for (const p of config.partners) {
       this.byId.set(p.id, p);
       if (!p.as2) continue;
@@ -74,7 +77,9 @@ export class PartnerDirectory {
       requireEncrypted: p.as2.requireEncrypted,
       allowExpiredCertificate: p.as2.allowExpiredCertificate,
       ...(p.as2.acceptedSigningAlgorithms ? { acceptedSigningAlgorithms: p.as2.acceptedSigningAlgorithms } : {}),
-      ...(p.as2.acceptedEncryptionAlgorithms ? { acceptedEncryptionAlgorithms: p.as2.acceptedEncryptionAlgorithms } : {}),
+      ...(p.as2.acceptedEncryptionAlgorithms
+        ? { acceptedEncryptionAlgorithms: p.as2.acceptedEncryptionAlgorithms }
+        : {}),
       mdnSigningAlgorithm: p.as2.signingAlgorithm,
       ...(p.as2.micalgNames ? { micalgNames: p.as2.micalgNames } : {}),
     };

@@ -87,11 +87,31 @@ export async function sendMessage(opts: SendMessageOptions): Promise<SendResult>
     contentType: opts.contentType ?? defaultContentType(partner),
     ...(opts.filename ? { filename: opts.filename } : {}),
     ...(opts.subject ? { subject: opts.subject } : {}),
-    ...(as2.sign && ourKey ? { sign: { privateKey: ourKey.privateKey, certificate: ourKey.certificate, digestAlgorithm: as2.signingAlgorithm } } : {}),
+    ...(as2.sign && ourKey
+      ? {
+          sign: {
+            privateKey: ourKey.privateKey,
+            certificate: ourKey.certificate,
+            digestAlgorithm: as2.signingAlgorithm,
+          },
+        }
+      : {}),
     // During the partner's rollover the first listed certificate is the current one.
-    ...(as2.encrypt ? { encrypt: { certificates: as2.certificates.slice(0, 1), algorithm: as2.encryptionAlgorithm, keyTransport: as2.keyTransport } } : {}),
+    ...(as2.encrypt
+      ? {
+          encrypt: {
+            certificates: as2.certificates.slice(0, 1),
+            algorithm: as2.encryptionAlgorithm,
+            keyTransport: as2.keyTransport,
+          },
+        }
+      : {}),
     ...(as2.compress ? { compress: as2.compress } : {}),
-    mdn: { signed: as2.mdn.signed, micAlgorithm: as2.signingAlgorithm, ...(as2.mdn.async ? { asyncUrl: as2.mdn.async } : {}) },
+    mdn: {
+      signed: as2.mdn.signed,
+      micAlgorithm: as2.signingAlgorithm,
+      ...(as2.mdn.async ? { asyncUrl: as2.mdn.async } : {}),
+    },
     ...(as2.micalgNames ? { micalgNames: as2.micalgNames } : {}),
   });
   let archiveId: number | undefined;
@@ -125,7 +145,14 @@ export async function sendMessage(opts: SendMessageOptions): Promise<SendResult>
     if (attempts > 0) await sleep(fullJitterDelay(policy, attempts - 1));
     attempts++;
     try {
-      const res = await httpPost({ url, headers: built.headers, body: built.body, timeoutMs: as2.timeout, ...(as2.tls ? { tls: as2.tls } : {}), ...(opts.agent ? { agent: opts.agent } : {}) });
+      const res = await httpPost({
+        url,
+        headers: built.headers,
+        body: built.body,
+        timeoutMs: as2.timeout,
+        ...(as2.tls ? { tls: as2.tls } : {}),
+        ...(opts.agent ? { agent: opts.agent } : {}),
+      });
       if (res.status >= 200 && res.status < 300) {
         response = res;
         break;
@@ -139,7 +166,10 @@ export async function sendMessage(opts: SendMessageOptions): Promise<SendResult>
     }
   }
   if (!response) {
-    await opts.recorder.updateAs2Message(recorded.id, { status: 'failed', error: `${lastError} after ${attempts} attempt(s)` });
+    await opts.recorder.updateAs2Message(recorded.id, {
+      status: 'failed',
+      error: `${lastError} after ${attempts} attempt(s)`,
+    });
     return { ...base, status: 'failed', attempts, error: lastError };
   }
   if (as2.mdn.async) {
@@ -148,14 +178,25 @@ export async function sendMessage(opts: SendMessageOptions): Promise<SendResult>
   }
   const mdn = parseMdn(
     { headers: response.headers, body: response.body },
-    { partnerCertificates: as2.certificates, expectedMic: built.mic, requireSigned: as2.mdn.signed, allowExpiredCertificate: as2.allowExpiredCertificate },
+    {
+      partnerCertificates: as2.certificates,
+      expectedMic: built.mic,
+      requireSigned: as2.mdn.signed,
+      allowExpiredCertificate: as2.allowExpiredCertificate,
+    },
   );
   if (opts.archive && response.body.length > 0) {
-    const flat = Object.fromEntries(Object.entries(response.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]));
+    const flat = Object.fromEntries(
+      Object.entries(response.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]),
+    );
     const entry = await opts.archive.put('mdn-received', Buffer.from(headerBlock(flat), 'latin1'), response.body);
     await opts.recorder.recordArchive({ ...entry, kind: 'mdn-received' });
   }
-  const good = !mdn.error && mdn.disposition?.type === 'processed' && (mdn.disposition.modifier === undefined || mdn.disposition.modifier === 'warning') && mdn.micMatches !== false;
+  const good =
+    !mdn.error &&
+    mdn.disposition?.type === 'processed' &&
+    (mdn.disposition.modifier === undefined || mdn.disposition.modifier === 'warning') &&
+    mdn.micMatches !== false;
   const summary = {
     ...(mdn.dispositionText ? { disposition: mdn.dispositionText } : {}),
     signed: mdn.signed,
@@ -170,6 +211,9 @@ export async function sendMessage(opts: SendMessageOptions): Promise<SendResult>
     ...(mdn.micMatches !== undefined ? { mdnMicMatched: mdn.micMatches } : {}),
     ...(good ? {} : { error: summary.error ?? mdn.dispositionText ?? 'no usable MDN' }),
   });
-  log?.info({ status: good ? 'delivered' : 'rejected', disposition: mdn.dispositionText, micMatches: mdn.micMatches }, 'as2 message sent');
+  log?.info(
+    { status: good ? 'delivered' : 'rejected', disposition: mdn.dispositionText, micMatches: mdn.micMatches },
+    'as2 message sent',
+  );
   return { ...base, status: good ? 'delivered' : 'rejected', attempts, httpStatus: response.status, mdn: summary };
 }

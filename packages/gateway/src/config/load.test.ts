@@ -26,7 +26,13 @@ describe('loadHome', () => {
     const dir = home({});
     // Copy of the shipped demo files into a temp home, so the real .edigate stays untouched.
     const repo = path.resolve(import.meta.dirname, '../../../..');
-    for (const f of ['edigate.yaml', 'partner-profiles/p_001.yaml', 'partner-profiles/p_002.yaml', 'partner-profiles/p_003.yaml', 'partner-profiles/p_004.yaml']) {
+    for (const f of [
+      'edigate.yaml',
+      'partner-profiles/p_001.yaml',
+      'partner-profiles/p_002.yaml',
+      'partner-profiles/p_003.yaml',
+      'partner-profiles/p_004.yaml',
+    ]) {
       mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
       writeFileSync(path.join(dir, f), readText(path.join(repo, f)));
     }
@@ -52,7 +58,12 @@ describe('loadHome', () => {
   });
 
   it('PORT and DATABASE_URL override the file', () => {
-    const dir = home({ 'k.pem': pair.privateKey, 'c.pem': pair.certificate, 'edigate.yaml': 'as2: { id: US, key: k.pem, certificate: c.pem }\nhttp: { port: 1234 }\ndatabase: { url: "postgres://a/b" }\n' });
+    const dir = home({
+      'k.pem': pair.privateKey,
+      'c.pem': pair.certificate,
+      'edigate.yaml':
+        'as2: { id: US, key: k.pem, certificate: c.pem }\nhttp: { port: 1234 }\ndatabase: { url: "postgres://a/b" }\n',
+    });
     const { config } = loadHome(dir, { env: { PORT: '9999', DATABASE_URL: 'postgres://x/y' } });
     expect(config!.http.port).toBe(9999);
     expect(config!.database.url).toBe('postgres://x/y');
@@ -64,7 +75,8 @@ describe('loadHome', () => {
       'k.pem': pair.privateKey,
       'c.pem': pair.certificate,
       'edigate.yaml': 'as2: { id: US, key: k.pem, certificate: c.pem }\n',
-      'partner-profiles/p_9.yaml': 'id: p_9\nname: Nine\nas2:\n  id: NINE\n  certificate: ../c.pem\n  requireSinged: true\n  signingAlgorithm: md5\n',
+      'partner-profiles/p_9.yaml':
+        'id: p_9\nname: Nine\nas2:\n  id: NINE\n  certificate: ../c.pem\n  requireSinged: true\n  signingAlgorithm: md5\n',
     });
     const { config, issues } = loadHome(dir, { env: {} });
     expect(config).toBeUndefined();
@@ -93,14 +105,18 @@ describe('loadHome', () => {
       'k.pem': pair.privateKey,
       'c.pem': pair.certificate,
       'c2.pem': other.certificate,
-      'edigate.yaml': 'as2: { id: US, key: k.pem, certificate: c.pem, previousKeys: [{ key: k.pem, certificate: c.pem }] }\n',
+      'edigate.yaml':
+        'as2: { id: US, key: k.pem, certificate: c.pem, previousKeys: [{ key: k.pem, certificate: c.pem }] }\n',
       'partner-profiles/a.yaml': 'id: a\nname: A\nas2: { id: A, certificates: [../c.pem, ../c2.pem] }\n',
     });
     const { config, issues } = loadHome(dir, { env: {} });
     expect(issues).toEqual([]);
     expect(config!.partners[0]!.as2!.certificates).toHaveLength(2);
     expect(config!.as2.keys).toHaveLength(2);
-    writeFileSync(path.join(dir, 'partner-profiles/a.yaml'), 'id: a\nname: A\nas2: { id: A, certificate: ../c.pem, certificates: [../c2.pem] }\n');
+    writeFileSync(
+      path.join(dir, 'partner-profiles/a.yaml'),
+      'id: a\nname: A\nas2: { id: A, certificate: ../c.pem, certificates: [../c2.pem] }\n',
+    );
     expect(loadHome(dir, { env: {} }).issues[0]!.field).toBe('as2.certificates');
   });
 });

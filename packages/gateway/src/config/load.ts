@@ -118,28 +118,45 @@ export function loadHome(home: string, opts: LoadHomeOptions = {}): { config?: H
   const { value: cfg, locate } = parsed;
   const dir = path.dirname(file);
   const keys: OurKey[] = [];
-  const pairs = [{ key: cfg.as2.key, certificate: cfg.as2.certificate, at: ['as2'] as (string | number)[] }, ...cfg.as2.previousKeys.map((p, i) => ({ ...p, at: ['as2', 'previousKeys', i] }))];
+  const pairs = [
+    { key: cfg.as2.key, certificate: cfg.as2.certificate, at: ['as2'] as (string | number)[] },
+    ...cfg.as2.previousKeys.map((p, i) => ({ ...p, at: ['as2', 'previousKeys', i] })),
+  ];
   for (const pair of pairs) {
     const keyFile = path.resolve(dir, pair.key);
     const certificateFile = path.resolve(dir, pair.certificate);
     const demo = cfg.as2.demo || (isInside(demoKeyDir(home), keyFile) && isInside(demoKeyDir(home), certificateFile));
     if (demo && (opts.generateDemoKeys ?? true) && !existsSync(keyFile) && !existsSync(certificateFile)) {
       writeDemoPair({ keyFile, certificateFile, commonName: cfg.as2.id });
-      notices.push(`generated demo key and certificate for ${cfg.as2.id} in ${path.dirname(keyFile)} (demo only, not for production)`);
+      notices.push(
+        `generated demo key and certificate for ${cfg.as2.id} in ${path.dirname(keyFile)} (demo only, not for production)`,
+      );
     }
-    const privateKey = readPem({ file: keyFile, kind: 'PRIVATE KEY', issues, at: { file, field: [...pair.at, 'key'].join('.'), ...locate([...pair.at, 'key']) } });
-    const certificate = readPem({ file: certificateFile, kind: 'CERTIFICATE', issues, at: { file, field: [...pair.at, 'certificate'].join('.'), ...locate([...pair.at, 'certificate']) } });
+    const privateKey = readPem({
+      file: keyFile,
+      kind: 'PRIVATE KEY',
+      issues,
+      at: { file, field: [...pair.at, 'key'].join('.'), ...locate([...pair.at, 'key']) },
+    });
+    const certificate = readPem({
+      file: certificateFile,
+      kind: 'CERTIFICATE',
+      issues,
+      at: { file, field: [...pair.at, 'certificate'].join('.'), ...locate([...pair.at, 'certificate']) },
+    });
     if (privateKey && certificate) keys.push({ privateKey, certificate, keyFile, certificateFile });
   }
   const port = env.PORT !== undefined && env.PORT !== '' ? Number(env.PORT) : cfg.http.port;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) issues.push({ file: 'environment', field: 'PORT', message: `not a port: ${env.PORT}` });
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    issues.push({ file: 'environment', field: 'PORT', message: `not a port: ${env.PORT}` });
   const dupIds = new Map<string, string>();
   for (const p of partners) {
     if (!p.as2) continue;
     const seen = dupIds.get(p.as2.id);
     if (seen) issues.push({ file: p.file, field: 'as2.id', message: `AS2 name ${p.as2.id} is also used by ${seen}` });
     dupIds.set(p.as2.id, p.file);
-    if (p.as2.id === cfg.as2.id) issues.push({ file: p.file, field: 'as2.id', message: `AS2 name ${p.as2.id} is our own (edigate.yaml as2.id)` });
+    if (p.as2.id === cfg.as2.id)
+      issues.push({ file: p.file, field: 'as2.id', message: `AS2 name ${p.as2.id} is our own (edigate.yaml as2.id)` });
   }
   if (issues.length > 0) return { issues };
   return {
@@ -150,8 +167,14 @@ export function loadHome(home: string, opts: LoadHomeOptions = {}): { config?: H
       ...(cfg.x12 ? { x12: cfg.x12 } : {}),
       ...(cfg.edifact ? { edifact: cfg.edifact } : {}),
       http: { ...cfg.http, port },
-      database: { ...(env.DATABASE_URL || cfg.database.url ? { url: env.DATABASE_URL || cfg.database.url } : {}), dataDir: path.join(home, '.edigate', 'ledger') },
-      archive: { dir: cfg.archive.dir ? path.resolve(dir, cfg.archive.dir) : path.join(home, '.edigate', 'archive'), fsync: cfg.archive.fsync },
+      database: {
+        ...(env.DATABASE_URL || cfg.database.url ? { url: env.DATABASE_URL || cfg.database.url } : {}),
+        dataDir: path.join(home, '.edigate', 'ledger'),
+      },
+      archive: {
+        dir: cfg.archive.dir ? path.resolve(dir, cfg.archive.dir) : path.join(home, '.edigate', 'archive'),
+        fsync: cfg.archive.fsync,
+      },
       log: cfg.log,
       partners,
       notices,
@@ -167,7 +190,10 @@ export function loadHomeStrict(home: string, opts: LoadHomeOptions = {}): HomeCo
   return config;
 }
 
-function loadPartners(home: string, ctx: { issues: ConfigIssue[]; notices: string[]; generate: boolean }): PartnerProfile[] {
+function loadPartners(
+  home: string,
+  ctx: { issues: ConfigIssue[]; notices: string[]; generate: boolean },
+): PartnerProfile[] {
   const dir = path.join(home, 'partner-profiles');
   if (!existsSync(dir)) return [];
   const out: PartnerProfile[] = [];
@@ -179,7 +205,13 @@ function loadPartners(home: string, ctx: { issues: ConfigIssue[]; notices: strin
     if (!parsed) continue;
     const { value: p, locate } = parsed;
     const expected = name.replace(/\.ya?ml$/i, '');
-    if (p.id !== expected) ctx.issues.push({ file, field: 'id', message: `id ${p.id} does not match the file name ${name}`, ...locate(['id']) });
+    if (p.id !== expected)
+      ctx.issues.push({
+        file,
+        field: 'id',
+        message: `id ${p.id} does not match the file name ${name}`,
+        ...locate(['id']),
+      });
     const other = ids.get(p.id);
     if (other) ctx.issues.push({ file, field: 'id', message: `partner id ${p.id} is also used by ${other}` });
     ids.set(p.id, file);
@@ -223,21 +255,58 @@ function loadPartnerAs2(ctx: {
   const field = certList ? 'as2.certificates' : 'as2.certificate';
   const certificateFiles = listed.map((c) => path.resolve(dir, c));
   const keyFile = key ? path.resolve(dir, key) : undefined;
-  if (as2.demo && ctx.generate && certificateFiles.length === 1 && keyFile && !existsSync(certificateFiles[0]!) && !existsSync(keyFile)) {
+  if (
+    as2.demo &&
+    ctx.generate &&
+    certificateFiles.length === 1 &&
+    keyFile &&
+    !existsSync(certificateFiles[0]!) &&
+    !existsSync(keyFile)
+  ) {
     writeDemoPair({ keyFile, certificateFile: certificateFiles[0]!, commonName: as2.id, organization: ctx.name });
-    ctx.notices.push(`generated demo key and certificate for partner ${ctx.partnerId} (${as2.id}) in ${path.dirname(keyFile)} (demo only)`);
+    ctx.notices.push(
+      `generated demo key and certificate for partner ${ctx.partnerId} (${as2.id}) in ${path.dirname(keyFile)} (demo only)`,
+    );
   }
   const certs: string[] = [];
   certificateFiles.forEach((f, i) => {
-    const pem = readPem({ file: f, kind: 'CERTIFICATE', issues: ctx.issues, at: { file, field: certList ? `${field}.${i}` : field, ...ctx.locate(certList ? ['as2', 'certificates', i] : ['as2', 'certificate']) } });
+    const pem = readPem({
+      file: f,
+      kind: 'CERTIFICATE',
+      issues: ctx.issues,
+      at: {
+        file,
+        field: certList ? `${field}.${i}` : field,
+        ...ctx.locate(certList ? ['as2', 'certificates', i] : ['as2', 'certificate']),
+      },
+    });
     if (pem) certs.push(pem);
   });
   if (listed.length === 0 && (as2.requireSigned || as2.encrypt)) {
-    ctx.issues.push({ file, field: 'as2.certificate', message: 'a certificate is needed to verify signatures (requireSigned) or to encrypt', ...ctx.locate(['as2']) });
+    ctx.issues.push({
+      file,
+      field: 'as2.certificate',
+      message: 'a certificate is needed to verify signatures (requireSigned) or to encrypt',
+      ...ctx.locate(['as2']),
+    });
   }
-  const keyPem = keyFile ? readPem({ file: keyFile, kind: 'PRIVATE KEY', issues: ctx.issues, at: { file, field: 'as2.key', ...ctx.locate(['as2', 'key']) } }) : undefined;
+  const keyPem = keyFile
+    ? readPem({
+        file: keyFile,
+        kind: 'PRIVATE KEY',
+        issues: ctx.issues,
+        at: { file, field: 'as2.key', ...ctx.locate(['as2', 'key']) },
+      })
+    : undefined;
   const readOpt = (p: string | undefined, kind: string, f: string): string | undefined =>
-    p ? readPem({ file: path.resolve(dir, p), kind, issues: ctx.issues, at: { file, field: `as2.tls.${f}`, ...ctx.locate(['as2', 'tls', f]) } }) : undefined;
+    p
+      ? readPem({
+          file: path.resolve(dir, p),
+          kind,
+          issues: ctx.issues,
+          at: { file, field: `as2.tls.${f}`, ...ctx.locate(['as2', 'tls', f]) },
+        })
+      : undefined;
   return {
     ...rest,
     certificates: certs,
@@ -256,15 +325,29 @@ function loadPartnerAs2(ctx: {
   };
 }
 
-function writeDemoPair(o: { keyFile: string; certificateFile: string; commonName: string; organization?: string }): void {
-  const pair = createSelfSigned({ commonName: o.commonName, days: 3650, ...(o.organization ? { organization: o.organization } : {}) });
+function writeDemoPair(o: {
+  keyFile: string;
+  certificateFile: string;
+  commonName: string;
+  organization?: string;
+}): void {
+  const pair = createSelfSigned({
+    commonName: o.commonName,
+    days: 3650,
+    ...(o.organization ? { organization: o.organization } : {}),
+  });
   mkdirSync(path.dirname(o.keyFile), { recursive: true });
   mkdirSync(path.dirname(o.certificateFile), { recursive: true });
   writeFileSync(o.keyFile, pair.privateKey, { mode: 0o600 });
   writeFileSync(o.certificateFile, pair.certificate);
 }
 
-function readPem(o: { file: string; kind: string; issues: ConfigIssue[]; at: Omit<ConfigIssue, 'message'> }): string | undefined {
+function readPem(o: {
+  file: string;
+  kind: string;
+  issues: ConfigIssue[];
+  at: Omit<ConfigIssue, 'message'>;
+}): string | undefined {
   let text: string;
   try {
     text = readFileSync(o.file, 'utf8');
@@ -272,7 +355,10 @@ function readPem(o: { file: string; kind: string; issues: ConfigIssue[]; at: Omi
     o.issues.push({ ...o.at, message: `cannot read ${o.file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
     return undefined;
   }
-  const ok = o.kind === 'CERTIFICATE' ? describeCertificate(text) !== undefined : /-----BEGIN (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----/.test(text);
+  const ok =
+    o.kind === 'CERTIFICATE'
+      ? describeCertificate(text) !== undefined
+      : /-----BEGIN (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----/.test(text);
   if (!ok) {
     o.issues.push({ ...o.at, message: `${o.file} is not a PEM ${o.kind.toLowerCase()}` });
     return undefined;

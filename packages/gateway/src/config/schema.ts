@@ -17,7 +17,15 @@ export function parseDuration(value: string | number): number | undefined {
   return Math.round(Number(m[1]) * (UNITS[m[2]!.toLowerCase()] ?? NaN));
 }
 
-const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, k: 1024, mb: 1024 ** 2, m: 1024 ** 2, gb: 1024 ** 3, g: 1024 ** 3 };
+const SIZE_UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1024,
+  k: 1024,
+  mb: 1024 ** 2,
+  m: 1024 ** 2,
+  gb: 1024 ** 3,
+  g: 1024 ** 3,
+};
 
 /** Parses `100mb`, `512kb`, `1gb` or a number of bytes. */
 export function parseSize(value: string | number): number | undefined {
@@ -27,27 +35,23 @@ export function parseSize(value: string | number): number | undefined {
   return Math.round(Number(m[1]) * (SIZE_UNITS[(m[2] ?? 'b').toLowerCase()] ?? NaN));
 }
 
-const duration = z
-  .union([z.string(), z.number()])
-  .transform((v, ctx) => {
-    const ms = parseDuration(v);
-    if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: `not a duration: ${String(v)} (use e.g. 15m, 30s, 2h, 1d)` });
-      return z.NEVER;
-    }
-    return ms;
-  });
+const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const ms = parseDuration(v);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `not a duration: ${String(v)} (use e.g. 15m, 30s, 2h, 1d)` });
+    return z.NEVER;
+  }
+  return ms;
+});
 
-const size = z
-  .union([z.string(), z.number()])
-  .transform((v, ctx) => {
-    const bytes = parseSize(v);
-    if (bytes === undefined) {
-      ctx.addIssue({ code: 'custom', message: `not a size: ${String(v)} (use e.g. 100mb, 512kb, or bytes)` });
-      return z.NEVER;
-    }
-    return bytes;
-  });
+const size = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const bytes = parseSize(v);
+  if (bytes === undefined) {
+    ctx.addIssue({ code: 'custom', message: `not a size: ${String(v)} (use e.g. 100mb, 512kb, or bytes)` });
+    return z.NEVER;
+  }
+  return bytes;
+});
 
 /** An AS2 name: RFC 4130 §6.2, 1–128 printable ASCII characters. */
 const as2Name = z
@@ -92,12 +96,23 @@ export const gatewayConfigSchema = z.looseObject({
     })
     .default({ port: 8080, maxBodySize: 100 * 1024 ** 2, headersTimeout: 30_000, requestTimeout: 600_000 }),
   database: z.strictObject({ url: z.string().min(1).optional() }).default({}),
-  archive: z.strictObject({ dir: z.string().min(1).optional(), fsync: z.boolean().default(true) }).default({ fsync: true }),
-  log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).default({ level: 'info' }),
+  archive: z
+    .strictObject({ dir: z.string().min(1).optional(), fsync: z.boolean().default(true) })
+    .default({ fsync: true }),
+  log: z
+    .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+    .default({ level: 'info' }),
 });
 
 export const digestAlgorithms = ['sha-1', 'sha-224', 'sha-256', 'sha-384', 'sha-512'] as const;
-export const encryptionAlgorithms = ['aes-256-cbc', 'aes-192-cbc', 'aes-128-cbc', 'des-ede3-cbc', 'aes-128-gcm', 'aes-256-gcm'] as const;
+export const encryptionAlgorithms = [
+  'aes-256-cbc',
+  'aes-192-cbc',
+  'aes-128-cbc',
+  'des-ede3-cbc',
+  'aes-128-gcm',
+  'aes-256-gcm',
+] as const;
 export const keyTransports = ['rsa-pkcs1v15', 'rsa-oaep-sha1', 'rsa-oaep-sha256'] as const;
 
 const retry = z.strictObject({
@@ -144,13 +159,21 @@ export const partnerAs2Schema = z
     maxBodySize: size.optional(),
     /** Outbound TLS client certificate (PEM paths) and extra CA. */
     tls: z
-      .strictObject({ key: z.string().optional(), certificate: z.string().optional(), ca: z.string().optional(), rejectUnauthorized: z.boolean().default(true) })
+      .strictObject({
+        key: z.string().optional(),
+        certificate: z.string().optional(),
+        ca: z.string().optional(),
+        rejectUnauthorized: z.boolean().default(true),
+      })
       .optional(),
     /** Outbound request timeout. */
     timeout: duration.default(120_000),
     retry: retry.default({ maxAttempts: 5, backoffCap: 600_000, backoffBase: 1_000 }),
   })
-  .refine((v) => !(v.certificate && v.certificates), { message: 'use either certificate or certificates, not both', path: ['certificates'] });
+  .refine((v) => !(v.certificate && v.certificates), {
+    message: 'use either certificate or certificates, not both',
+    path: ['certificates'],
+  });
 
 /** `partner-profiles/<id>.yaml`. Loose at the top: other parts (maps, acks) add their own keys. */
 export const partnerProfileSchema = z
