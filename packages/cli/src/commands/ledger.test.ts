@@ -159,6 +159,30 @@ describe.skipIf(!pgInfo.url)('edigate ingest and edigate ledger (PostgreSQL)', (
     expect(JSON.parse(fine.out).rows).toEqual([]);
     expect((await cli('ledger', 'overdue-acks', '--home', home, '--sla', 'p_003')).code).toBe(2);
   });
+
+  it('lists and replays dead letters, and runs retention', async () => {
+    const ledger = await openLedger({
+      url: process.env.DATABASE_URL!,
+      jobs: { retry: { 'test.cli': { maxAttempts: 1 } } },
+    });
+    const jobs = await ledger.startJobs({ supervise: false, pollingIntervalSeconds: 0.5 });
+    await ledger.work('test.cli', () => Promise.reject(new Error('partner endpoint refused')));
+    await ledger.enqueue('test.cli', { to: 'p_003' });
+    for (let i = 0; i < 100 && (await jobs.listDeadLetters('test.cli')).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    await ledger.close();
+
+    const list = await cli('ledger', 'dead-letters', '--home', home);
+    expect(list.out).toMatch(/test\.cli\s+\S+ \S+\s+1\s+partner endpoint refused/);
+    const id = JSON.parse((await cli('ledger', 'dead-letters', '--home', home, '--json')).out).rows[0].id;
+    const replayed = await cli('ledger', 'replay', id, '--home', home);
+    expect(replayed.code).toBe(0);
+    expect(replayed.out).toContain(`replayed ${id} as job `);
+    expect((await cli('ledger', 'replay', id, '--home', home)).code).toBe(1);
+    expect((await cli('ledger', 'dead-letters', '--home', home)).out).toBe('no dead letters\n');
+    const retention = JSON.parse((await cli('ledger', 'retention', '--home', home, '--json')).out);
+    expect(retention).toMatchObject({ deleted: 0 });
+  });
 });
 
 describe('edigate ingest on the embedded PGlite ledger', () => {

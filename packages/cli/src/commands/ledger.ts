@@ -365,7 +365,66 @@ export const registerLedger: Register = (program, io, setExit) => {
       });
     });
 
-  ledgerCmd.addCommand(interchanges).addCommand(show).addCommand(duplicates).addCommand(overdue);
+  const deadLetters = new Command('dead-letters').description(
+    'jobs that failed their last attempt (async MDNs, outbound sends), newest first',
+  );
+  withCommon(deadLetters)
+    .option('--flow <flow>', 'only this flow (as2.mdn, as2.send, webhook.delivery, …)')
+    .action(async (opts: CommonOptions & { flow?: string }) => {
+      await withLedger(opts, io, async ({ ledger }) => {
+        const jobs = await ledger.startJobs({ supervise: false });
+        const rows = await jobs.listDeadLetters(opts.flow);
+        if (opts.json) return json(io, { rows });
+        if (rows.length === 0) return io.stdout('no dead letters\n');
+        io.stdout(
+          table(
+            ['JOB ID', 'FLOW', 'DEAD SINCE (UTC)', 'ATTEMPTS', 'LAST ERROR'],
+            rows.map((r) => [r.id, r.flow, time(r.deadAt), String(r.attempts), (r.errors.at(-1) ?? '-').slice(0, 80)]),
+          ),
+        );
+      });
+    });
+
+  const replay = new Command('replay')
+    .description('send a dead-lettered job back to its flow as attempt 1')
+    .argument('<job-id>');
+  withCommon(replay).action(async (id: string, opts: CommonOptions) => {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
+      throw new CliError(`not a job id: ${id}`, ExitCode.unreadable);
+    }
+    await withLedger(opts, io, async ({ ledger }) => {
+      await ledger.startJobs({ supervise: false });
+      const newId = await ledger.replayDeadLetter(id);
+      if (!newId) {
+        io.stderr(`edigate: no dead letter ${id}\n`);
+        setExit(ExitCode.invalid);
+      }
+      if (opts.json) return json(io, { replayed: id, job: newId ?? null });
+      if (newId) io.stdout(`replayed ${id} as job ${newId}\n`);
+    });
+  });
+
+  const retention = new Command('retention').description(
+    'run the retention job now: retire rows past their dedupe window (evidence is kept unless configured otherwise)',
+  );
+  withCommon(retention).action(async (opts: CommonOptions) => {
+    await withLedger(opts, io, async ({ ledger }) => {
+      const r = await ledger.runRetention();
+      if (opts.json) return json(io, r);
+      io.stdout(
+        `retired from dedupe: ${r.retired}\nissued control numbers forgotten: ${r.forgottenControlNumbers}\ninterchanges deleted: ${r.deleted}\n`,
+      );
+    });
+  });
+
+  ledgerCmd
+    .addCommand(interchanges)
+    .addCommand(show)
+    .addCommand(duplicates)
+    .addCommand(overdue)
+    .addCommand(deadLetters)
+    .addCommand(replay)
+    .addCommand(retention);
   program.addCommand(ledgerCmd);
 };
 
