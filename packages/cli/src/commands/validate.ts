@@ -1,21 +1,12 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import * as edi from '@edigate/edi';
-import type { EdiIssue, FunctionalGroup, Interchange, TransactionSet } from '@edigate/edi';
+import { streamInterchanges, validateGuides, type EdiIssue, type FunctionalGroup, type Interchange, type TransactionSet } from '@edigate/edi';
 import { ExitCode, withCommon, type CommonOptions, type Io } from '../context.js';
 import type { Register } from '../program.js';
 
 interface ValidateOptions extends CommonOptions {
   ignoreLineBreaks?: boolean;
   guides?: boolean;
-}
-
-/** The guide validator of @edigate/edi when it is exported (it adds issues to sets, sets `supported` and `tree`). */
-type GuideValidator = (interchange: Interchange, options?: { interchangeIndex?: number }) => void;
-
-function guideValidator(): GuideValidator | undefined {
-  const candidate = (edi as Record<string, unknown>).validateGuides;
-  return typeof candidate === 'function' ? (candidate as GuideValidator) : undefined;
 }
 
 /** One issue in the JSON report: the issue as the library reports it. */
@@ -233,10 +224,10 @@ export async function validateFile({ file, io, options, write }: ValidateFileOpt
     }
     source = createReadStream(file, { highWaterMark: 1 << 20 });
   }
-  const validateGuides = options.guides === false ? undefined : guideValidator();
+  const guides = options.guides !== false;
   write?.(`${file}\n`);
   try {
-    const stream = edi.streamInterchanges(source, {
+    const stream = streamInterchanges(source, {
       ignoreExtraneousLineBreaks: options.ignoreLineBreaks === true,
       onFileIssue: (issue) => {
         report.issues.push(issue);
@@ -246,7 +237,7 @@ export async function validateFile({ file, io, options, write }: ValidateFileOpt
     });
     for await (const { interchange } of stream) {
       const index = report.counts.interchanges;
-      if (validateGuides !== undefined) {
+      if (guides) {
         try {
           validateGuides(interchange, { interchangeIndex: index });
         } catch (err) {
@@ -282,8 +273,8 @@ function summary(r: FileReport): string {
 
 /**
  * `edigate validate <file…>`: reads each file (or stdin for `-`) as a stream,
- * checks envelopes and, when the guides are available, each transaction set
- * against its guide; prints a readable report or, with `--json`, a JSON one.
+ * checks envelopes and (unless `--no-guides`) each transaction set against
+ * its guide; prints a readable report or, with `--json`, a JSON one.
  *
  * Exit codes: 0 every input valid; 1 an input is invalid (this includes a
  * readable input with no interchange in it); 2 an input could not be read.
@@ -291,7 +282,7 @@ function summary(r: FileReport): string {
 export const registerValidate: Register = (program, io, setExit) => {
   const cmd = program
     .command('validate')
-    .description('check X12 / EDIFACT files: envelopes, control numbers, counts and (when available) transaction-set guides')
+    .description('check X12 / EDIFACT files: envelopes, control numbers, counts and transaction-set guides')
     .argument('<file...>', 'files to check; - reads standard input')
     .option('--ignore-line-breaks', 'drop CR/LF inside segments (files wrapped at 80 columns) instead of reporting them')
     .option('--no-guides', 'check the syntax and envelopes only, not the transaction-set guides');
