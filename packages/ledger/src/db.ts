@@ -116,7 +116,8 @@ async function openPg(url: string, schemaName: string, quoted: string, max: numb
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const txDb = drizzlePg({ client, schema }) as unknown as Db;
+        // No relational schema here: building it per transaction costs more than the queries; the ledger uses only the query builder.
+        const txDb = drizzlePg({ client }) as unknown as Db;
         const result = await fn({ db: txDb, sql: { query: queryOn(client) } });
         await client.query('COMMIT');
         return result;
@@ -154,7 +155,7 @@ async function openPglite(dataDir: string | undefined, schemaName: string, quote
     // concurrent callers queue up here instead of interleaving statements.
     async transaction(fn) {
       return pglite.transaction(async (tx) => {
-        const txDb = drizzlePglite({ client: tx as unknown as PGlite, schema }) as unknown as Db;
+        const txDb = drizzlePglite({ client: tx as unknown as PGlite }) as unknown as Db;
         return fn({
           db: txDb,
           sql: {
