@@ -274,6 +274,17 @@ export function selectStep(scope: Scope, step: Step): Scope[] {
   return out;
 }
 
+/** The head segments of the children of `scope` that one (non-HL-level) step matches, in source order. */
+export function* headsIn(scope: Scope, step: Step): Generator<{ segment: Segment; position: number }> {
+  for (const child of scope.node.children) {
+    const head = headOf(child);
+    if (!head) continue;
+    const named =
+      child.kind === 'loop' ? child.id === step.name || head.segment.tag === step.name : head.segment.tag === step.name;
+    if (named && passes(head.segment, step.qualifiers, child.kind === 'loop' ? child : undefined)) yield head;
+  }
+}
+
 /** Every scope a path's steps select, in source order. */
 export function selectAll(scope: Scope, steps: readonly Step[]): Scope[] {
   let current = [scope];
@@ -284,6 +295,15 @@ export function selectAll(scope: Scope, steps: readonly Step[]): Scope[] {
 /** The first value a path reads in a scope, with the position of its segment; undefined when not present. */
 export function readPath(scope: Scope, path: Path): { value: string; position: number; segment: Segment } | undefined {
   if (!path.element) return undefined;
+  const only = path.steps.length === 1 ? path.steps[0]! : undefined;
+  if (only && !only.qualifiers.some((q) => q.kind === 'level')) {
+    // The common case — one step in the current scope — without building scopes.
+    for (const head of headsIn(scope, only)) {
+      const value = readElement(head.segment, path.element);
+      if (value !== '') return { value, position: head.position, segment: head.segment };
+    }
+    return undefined;
+  }
   for (const s of selectAll(scope, path.steps)) {
     const head = headOf(s.node);
     if (!head) continue;

@@ -19,11 +19,12 @@ import {
   builtinTables,
   type CompiledExpression,
   type Condition,
+  type FieldRule,
   type LoadedMap,
   type ObjectRule,
   type ValueRule,
 } from './map.js';
-import { parsePath, readElement, readPath, selectAll, scopeHead, type Path, type Scope } from './path.js';
+import { headsIn, parsePath, readElement, readPath, selectAll, scopeHead, type Path, type Scope } from './path.js';
 import { documentSchemas, type InternalDocument, type Source } from './schema.js';
 import { arrangeByOutline, setOutline } from './structures.js';
 
@@ -57,8 +58,8 @@ interface State {
   map: LoadedMap;
   doc: Record<string, unknown>;
   issues: MapIssue[];
-  /** Output path (`lines.3.quantity`) → the rule that wrote it and the input segment. */
-  origin: Map<string, { loc: RuleLocation; position: number }>;
+  /** Each output object → the position of the input segment (loop) it was read from. */
+  positions: WeakMap<object, number>;
   timings?: TranslateTimings;
 }
 
@@ -145,13 +146,53 @@ function issue(
   state.issues.push({ code, severity: 'error', message, rule: rule.loc, ...extra });
 }
 
+/** What a value rule read from the input, before JSONata, tables and conversion. */
+interface Reading {
+  raw: unknown;
+  position: number;
+  segmentTag: string | undefined;
+  format: DateFormat | undefined;
+}
+
+/** Whether a value rule needs no JSONata, so it can be evaluated without awaiting. */
+function isSyncRule(rule: ValueRule): boolean {
+  return rule.expr === undefined && rule.when?.kind !== 'expr';
+}
+
+function matchHolds(c: Condition, scope: Scope): boolean {
+  if (c.kind !== 'match') return true;
+  const v = readPath(scope, c.path)?.value ?? '';
+  if (c.present !== undefined) return c.present ? v !== '' : v === '';
+  if (c.values) return c.values.includes(v);
+  return v !== '';
+}
+
+/** A value rule without JSONata: read, default, table, convert — no awaiting. */
+function evalValueSync(rule: ValueRule, scope: Scope, state: State): unknown {
+  if (rule.when && !matchHolds(rule.when, scope)) return undefined;
+  const r = readValue(rule, scope, state);
+  return r ? finishValue(rule, scope, state, r) : undefined;
+}
+
 async function evalValue(
   rule: ValueRule,
   scope: Scope,
   current: Record<string, unknown>,
   state: State,
 ): Promise<unknown> {
+  if (isSyncRule(rule)) return evalValueSync(rule, scope, state);
   if (!(await conditionHolds(rule.when, scope, current, state))) return undefined;
+  const r = readValue(rule, scope, state);
+  if (!r) return undefined;
+  if (rule.expr) {
+    const e = await evaluateExpr(rule.expr, current, bindingsFor(scope, state, r.raw), state, rule.loc, r.position);
+    if (!e.ok) return undefined;
+    r.raw = Array.isArray(e.value) && e.value.length === 0 ? undefined : e.value;
+  }
+  return finishValue(rule, scope, state, r);
+}
+
+function readValue(rule: ValueRule, scope: Scope, state: State): Reading | undefined {
   let raw: unknown;
   let position = scope.position;
   let segmentTag = scopeHead(scope)?.tag;
@@ -186,9 +227,8 @@ async function evalValue(
   }
   if (rule.pairs) {
     const { start, qualifiers } = rule.pairs;
-    for (const s of selectAll(scope, [{ name: start.tag, qualifiers: [] }])) {
-      const seg = scopeHead(s);
-      if (!seg) continue;
+    for (const s of headsIn(scope, { name: start.tag, qualifiers: [] })) {
+      const seg = s.segment;
       for (let i = start.element; i < seg.elements.length; i += 2) {
         const q = readElement(seg, { tag: seg.tag, element: i, text: '' });
         if (qualifiers.includes(q)) {
@@ -201,11 +241,12 @@ async function evalValue(
       if (raw !== undefined) break;
     }
   }
-  if (rule.expr) {
-    const r = await evaluateExpr(rule.expr, current, bindingsFor(scope, state, raw), state, rule.loc, position);
-    if (!r.ok) return undefined;
-    raw = Array.isArray(r.value) && r.value.length === 0 ? undefined : r.value;
-  }
+  return { raw, position, segmentTag, format };
+}
+
+function finishValue(rule: ValueRule, scope: Scope, state: State, reading: Reading): unknown {
+  let raw = reading.raw;
+  const { position, segmentTag, format } = reading;
   if (raw === undefined || raw === null || raw === '') raw = rule.default;
   if (raw === undefined || raw === null || raw === '') {
     if (rule.required)
@@ -289,19 +330,16 @@ function convert(
 async function evalObject(
   rule: ObjectRule,
   scope: Scope,
-  outPath: string,
   state: State,
   target?: Record<string, unknown>,
 ): Promise<Record<string, unknown> | undefined> {
   const obj: Record<string, unknown> = target ?? {};
-  state.origin.set(outPath, { loc: rule.loc, position: scope.position });
+  state.positions.set(obj, scope.position);
   for (const [name, field] of rule.fields) {
-    const p = outPath ? `${outPath}.${name}` : name;
     let value: unknown;
     if (field.kind === 'value') {
-      value = await evalValue(field, scope, obj, state);
-      state.origin.set(p, { loc: field.loc, position: scope.position });
-    } else value = await evalField(field, scope, p, state, obj);
+      value = isSyncRule(field) ? evalValueSync(field, scope, state) : await evalValue(field, scope, obj, state);
+    } else value = await evalField(field, scope, state, obj);
     if (value !== undefined) obj[name] = value;
   }
   return target || Object.keys(obj).length ? obj : undefined;
@@ -310,31 +348,59 @@ async function evalObject(
 async function evalField(
   rule: ObjectRule,
   scope: Scope,
-  outPath: string,
   state: State,
   parent: Record<string, unknown>,
 ): Promise<unknown> {
   if (!rule.each) {
     if (!(await conditionHolds(rule.when, scope, parent, state))) return undefined;
     if (rule.list) {
-      const one = await evalObject(rule, scope, `${outPath}.0`, state, {});
+      const one = await evalObject(rule, scope, state, {});
       return one ? [one] : [];
     }
-    return evalObject(rule, scope, outPath, state);
+    return evalObject(rule, scope, state);
   }
-  state.origin.set(outPath, { loc: rule.loc, position: scope.position });
   // With each, `when` filters the matches: it is tested in each match's scope.
   const scopes: Scope[] = [];
   for (const s of selectAll(scope, rule.each.steps)) if (await conditionHolds(rule.when, s, {}, state)) scopes.push(s);
   const items: unknown[] = [];
   scopes.forEach((s, i) => (s.index = i + 1));
   for (const s of rule.single ? scopes.slice(0, 1) : scopes) {
-    const p = rule.single ? outPath : `${outPath}.${items.length}`;
-    const item = rule.value ? await evalValue(rule.value, s, {}, state) : await evalObject(rule, s, p, state, {});
-    if (rule.value) state.origin.set(p, { loc: rule.value.loc, position: s.position });
+    const item = rule.value ? await evalValue(rule.value, s, {}, state) : await evalObject(rule, s, state, {});
     if (item !== undefined) items.push(item);
   }
   return rule.single ? items[0] : items;
+}
+
+/**
+ * The rule that writes an output path and the input position it read from:
+ * the rule tree is walked along the path (array indices stay on the `each`
+ * rule), the document alongside it for the positions of its objects.
+ */
+function locate(
+  map: LoadedMap,
+  state: State,
+  path: readonly PropertyKey[],
+): { loc: RuleLocation; position: number; exact: boolean } {
+  let rule: FieldRule = map.fields;
+  let node: unknown = state.doc;
+  let position = 1;
+  let exact = true;
+  for (const k of path) {
+    if (node !== null && typeof node === 'object') {
+      position = state.positions.get(node) ?? position;
+      node = (node as Record<PropertyKey, unknown>)[k];
+    }
+    if (!exact) continue;
+    if (typeof k === 'number') {
+      if (rule.kind === 'object' && rule.value) rule = rule.value;
+      continue;
+    }
+    const next = rule.kind === 'object' ? rule.fields.get(String(k)) : undefined;
+    if (next) rule = next;
+    else exact = false;
+  }
+  if (node !== null && typeof node === 'object') position = state.positions.get(node) ?? position;
+  return { loc: rule.loc, position, exact };
 }
 
 /** The set arranged in loops: the syntax core's tree when present, else arranged by the map's guide outline, else flat. */
@@ -384,11 +450,11 @@ export async function translateSet(
     map: map.file,
     issues: [],
   };
-  const state: State = { map, doc: { type: map.document }, issues: result.issues, origin: new Map() };
+  const state: State = { map, doc: { type: map.document }, issues: result.issues, positions: new WeakMap() };
   if (opts.timings) state.timings = opts.timings;
   try {
     const tree = treeOf(ctx.set, ctx.interchange.standard);
-    await evalObject(map.fields, { node: tree.root, tree, position: 1 }, '', state, state.doc);
+    await evalObject(map.fields, { node: tree.root, tree, position: 1 }, state, state.doc);
     state.doc.source = sourceOf(ctx, map.file);
     if (result.issues.some((i) => i.severity === 'error')) return result;
     const parsed = documentSchemas[map.document].safeParse(state.doc);
@@ -398,25 +464,17 @@ export async function translateSet(
     }
     for (const zi of parsed.error.issues) {
       const key = zi.path.map(String).join('.');
-      let probe = key;
-      let origin = state.origin.get(probe);
-      while (!origin && probe) {
-        probe = probe.includes('.') ? probe.slice(0, probe.lastIndexOf('.')) : '';
-        origin = state.origin.get(probe);
-      }
-      const exact = probe === key;
+      const origin = locate(map, state, zi.path);
       const mi: MapIssue = {
         code: 'SCHEMA_MISMATCH',
         severity: 'error',
         message: `${map.document}.${key || '(document)'}: ${zi.message}`,
-        hint: exact
+        hint: origin.exact
           ? 'the rule produced a value the schema does not accept; check its type, table and format'
-          : `no rule writes ${key}; add one under ${origin?.loc.field || 'fields'} (or a default)`,
+          : `no rule writes ${key}; add one under ${origin.loc.field || 'fields'} (or a default)`,
+        rule: origin.loc,
+        segmentPosition: origin.position,
       };
-      if (origin) {
-        mi.rule = origin.loc;
-        mi.segmentPosition = origin.position;
-      }
       result.issues.push(mi);
     }
   } catch (e) {
