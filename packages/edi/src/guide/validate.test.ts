@@ -160,6 +160,19 @@ describe('guide selection', () => {
     expect(result.issues).toEqual([expect.objectContaining({ code: 'SET_NOT_SUPPORTED', level: 'set', codes: { ak502: '1' } })]);
   });
 
+  it('validateGuides twice adds nothing the second time', () => {
+    const text = fixture('x12/005010_850.edi').replace('N4*COLUMBUS*OH', 'N4*COLUMBUS*OHIO');
+    const interchange = parseEdi(text).interchanges[0]!;
+    validateGuides(interchange);
+    const first = interchange.groups[0]!.sets[0]!.issues.length;
+    validateGuides(interchange);
+    expect(interchange.groups[0]!.sets[0]!.issues).toHaveLength(first);
+    const ta1 = parseEdi(fixture('x12/005010_TA1.edi').replace('*R*022', '*R*099')).interchanges[0]!;
+    validateGuides(ta1);
+    validateGuides(ta1);
+    expect(ta1.issues.filter((i) => i.code.startsWith('TA1_'))).toHaveLength(1);
+  });
+
   it('validateSet leaves the set untouched', () => {
     const set = parseEdi(fixture('x12/004010_850.edi')).interchanges[0]!.groups[0]!.sets[0]!;
     const before = set.issues.length;

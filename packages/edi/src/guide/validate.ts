@@ -509,6 +509,9 @@ export function validateSet(set: TransactionSet, context: SetContext): SetValida
   return { issues, tree, supported: true };
 }
 
+/** Interchanges whose TA1 segments were checked, so a second call adds nothing. */
+const ta1Checked = new WeakSet<Interchange>();
+
 /** The dictionary version TA1 segments of an interchange are checked with. */
 function ta1Version(isa12: string): string {
   return isa12 >= '00501' ? '005010' : '004010';
@@ -525,12 +528,15 @@ export interface ValidateGuidesOptions {
  * place: sets `set.supported` and `set.tree`, and appends the findings to
  * `set.issues`. X12 TA1 segments among the interchange's service segments are
  * checked against the TA1 segment definition (findings on `interchange.issues`).
+ * Idempotent: sets that already carry `supported` are left as they are.
  */
 export function validateGuides(interchange: Interchange, options: ValidateGuidesOptions = {}): void {
   const standard = interchange.standard;
   const decimalMark = interchange.delimiters.decimal ?? '.';
   interchange.groups.forEach((group, groupIndex) => {
     group.sets.forEach((set, setIndex) => {
+      // Validated before (supported is set either way): calling twice must not add the findings twice.
+      if (set.supported !== undefined) return;
       const context: SetContext = { standard, decimalMark, groupIndex, setIndex };
       if (options.interchangeIndex !== undefined) context.interchangeIndex = options.interchangeIndex;
       const result = validateSet(set, context);
@@ -541,7 +547,8 @@ export function validateGuides(interchange: Interchange, options: ValidateGuides
   });
   if (standard !== 'x12') return;
   const ta1s = interchange.serviceSegments.filter((s) => s.tag === 'TA1');
-  if (ta1s.length === 0) return;
+  if (ta1s.length === 0 || ta1Checked.has(interchange)) return;
+  ta1Checked.add(interchange);
   const dictionary = findDictionary('x12', ta1Version(interchange.version));
   const definition = dictionary === undefined ? undefined : compiledSegment(dictionary, 'TA1');
   if (definition === undefined) return;
