@@ -491,6 +491,7 @@ export class EdiReader {
     const termLen = term.length;
     const rel = raw.release;
     const elemSep = raw.element;
+    let sourceText: SourceText | undefined;
     const base = this.base;
     const lenient = this.lenient;
     // Next CR / LF / release character at or after the current segment, cached across calls on the same text.
@@ -591,14 +592,15 @@ export class EdiReader {
       }
       const segLength = t + (missingTerminator ? 0 : termLen) - (offset - base);
       let segment: Segment;
-      if (text !== undefined || cur.awaitingUnb) segment = this.segment(cur, text ?? s.slice(start, t), offset, segLength);
-      else {
+      if (text !== undefined || cur.awaitingUnb || start !== pos || missingTerminator) {
+        segment = this.segment(cur, text ?? s.slice(start, t), offset, segLength);
+      } else {
         // The common case: elements are split from the source text when first read (see TextSegment).
         let e = s.indexOf(elemSep, start);
         if (e < 0 || e > t) e = t;
         const tag = this.tag(s, start, e);
         if (!isTag(tag)) this.badTag(cur, tag, offset);
-        segment = new TextSegment(tag, offset, segLength, s, e, t, raw);
+        segment = new TextSegment(tag, offset, segLength, (sourceText ??= { source: s, base, raw }));
       }
       if (missingTerminator) {
         builder.issue(IssueCode.missingSegmentTerminator, 'segment', 'the last segment has no terminator', {
@@ -914,32 +916,26 @@ function splitElements(text: string, raw: RawDelimiters): ElementValue[] {
  * as a plain {@link Segment} for reading and for JSON (`toJSON`).
  */
 class TextSegment implements Segment {
-  #source: string | undefined;
-  #from: number;
-  #to: number;
-  #raw: RawDelimiters;
+  #text: SourceText | undefined;
   #elements: ElementValue[] | undefined;
 
   constructor(
     readonly tag: string,
     readonly offset: number,
     readonly length: number,
-    source: string,
-    from: number,
-    to: number,
-    raw: RawDelimiters,
+    text: SourceText,
   ) {
-    this.#source = source;
-    this.#from = from;
-    this.#to = to;
-    this.#raw = raw;
+    this.#text = text;
   }
 
   get elements(): readonly ElementValue[] {
     if (this.#elements === undefined) {
-      const source = this.#source!;
-      this.#elements = this.#from >= this.#to ? [] : splitElements(source.slice(this.#from + 1, this.#to), this.#raw);
-      this.#source = undefined;
+      const { source, base, raw } = this.#text!;
+      // The elements sit between the tag's end and the terminator.
+      const from = this.offset - base + this.tag.length;
+      const to = this.offset - base + this.length - raw.segment.length;
+      this.#elements = from >= to ? [] : splitElements(source.slice(from + 1, to), raw);
+      this.#text = undefined;
     }
     return this.#elements;
   }
@@ -947,6 +943,14 @@ class TextSegment implements Segment {
   toJSON(): Segment {
     return { tag: this.tag, elements: this.elements, offset: this.offset, length: this.length };
   }
+}
+
+/** The decoded text a {@link TextSegment} was read from: shared by all segments of one piece of input. */
+interface SourceText {
+  source: string;
+  /** Absolute offset of source[0]. */
+  base: number;
+  raw: RawDelimiters;
 }
 
 /** A segment tag: 2–3 upper-case letters or digits, starting with a letter (X12.6, ISO 9735). */
