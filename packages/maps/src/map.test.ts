@@ -64,6 +64,20 @@ describe('loading is checking: an analyst’s typical errors say where and how t
     });
     expect(load(partner('  buyerName: "N1[N101=BY].N102"\n')).issues).toEqual([]);
   });
+  it('wrong element position within the segment: a date rule on a non-date element names the date elements', () => {
+    const r = load(partner('  orderDate: { path: BEG04, type: date, format: CCYYMMDD }\n'));
+    expect(r.map).toBeDefined();
+    expect(r.issues[0]).toMatchObject({
+      code: 'TYPE_MISMATCH',
+      severity: 'warning',
+      message: expect.stringMatching(/^BEG04 is .* \(AN\), not a date$/),
+    });
+    expect(r.issues[0]!.hint).toMatch(/did you mean BEG05 /);
+  });
+  it('a qualifier code the guide does not know is a warning', () => {
+    const r = load(partner('  seller: "N1[N101=QQQ].N102"\n'));
+    expect(r.issues.map((i) => i.code)).toContain('UNKNOWN_QUALIFIER_CODE');
+  });
   it('qualifier of another segment', () => {
     expect(load(partner('  x: "N1[REF01=BY].N102"\n')).issues[0]).toMatchObject({
       code: 'BAD_PATH',

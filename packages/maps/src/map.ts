@@ -995,6 +995,17 @@ export function checkAgainstGuide(map: LoadedMap): MapIssue[] {
       const head = o.loopIds.get(s.name) ?? s.name;
       for (const q of s.qualifiers) {
         if (q.kind !== 'element') continue;
+        const codes = q.ref.tag === head ? o.elementInfo(q.ref)?.codes : undefined;
+        const unknown = codes ? q.values.filter((v) => !codes.has(v)) : [];
+        if (unknown.length) {
+          issues.push({
+            code: 'UNKNOWN_QUALIFIER_CODE',
+            severity: 'warning',
+            message: `${unknown.join(', ')} ${unknown.length > 1 ? 'are not codes' : 'is not a code'} of ${q.ref.text} (${o.elementInfo(q.ref)!.name}) in the ${map.version} guide`,
+            hint: 'check the qualifier for a typo; a partner-specific code is fine if the partner really sends it',
+            rule: loc,
+          });
+        }
         if (q.ref.tag !== head)
           issues.push({
             code: 'BAD_PATH',
@@ -1036,6 +1047,33 @@ export function checkAgainstGuide(map: LoadedMap): MapIssue[] {
       rule: loc,
     });
   };
+  // A date rule on an element that is not a date (or a number on text) is usually a wrong element position.
+  const checkType = (rule: ValueRule, o: SetOutline): void => {
+    const ref = rule.path?.element;
+    if (!ref || map.standard !== 'x12' || rule.expr) return;
+    const info = o.elementInfo(ref);
+    if (!info) return;
+    const numeric = info.type === 'R' || /^N\d$/.test(info.type);
+    const want =
+      rule.type === 'date' || rule.type === 'datetime'
+        ? 'DT'
+        : rule.type === 'decimal' || rule.type === 'money' || rule.type === 'integer'
+          ? 'number'
+          : undefined;
+    if (!want || (want === 'DT' ? info.type === 'DT' : numeric)) return;
+    const fits = o
+      .elementsOf(ref.tag)
+      .filter((e) => (want === 'DT' ? e.type === 'DT' : e.type === 'R' || /^N\d$/.test(e.type)));
+    issues.push({
+      code: 'TYPE_MISMATCH',
+      severity: 'warning',
+      message: `${ref.text} is ${info.name} (${info.type}), not a ${want === 'DT' ? 'date' : 'number'}`,
+      hint: fits.length
+        ? `did you mean ${fits.map((e) => `${e.ref} ${e.name} (${e.type})`).join(', ')}?`
+        : `${ref.tag} has no ${want === 'DT' ? 'date' : 'numeric'} element; check the segment`,
+      rule: rule.loc,
+    });
+  };
   const walk = (rule: FieldRule, scopeNames: readonly string[]): void => {
     if (rule.kind === 'object') {
       if (rule.each && outline) checkPath(rule.each, rule.loc, outline);
@@ -1049,6 +1087,7 @@ export function checkAgainstGuide(map: LoadedMap): MapIssue[] {
     }
     if (rule.path && outline) {
       checkPath(rule.path, rule.loc, outline);
+      checkType(rule, outline);
       // X12 Nn types carry implied decimals (X12.6 §3.3.1); the guide says how many unless the rule does.
       if (
         rule.implied === undefined &&

@@ -13,7 +13,7 @@
  * segment is its head (X12 loop ids are the head's tag; EDIFACT groups are
  * named `SGn`).
  */
-import type { CompiledLoop, CompiledSegment, LoopNode, Segment, TreeNode } from '@edigate/edi';
+import type { CompiledElement, CompiledLoop, CompiledSegment, LoopNode, Segment, TreeNode } from '@edigate/edi';
 import { elementText, findGuide } from '@edigate/edi';
 import type { ElementRef } from './path.js';
 
@@ -37,6 +37,19 @@ export interface SetOutline {
   elementCount: (tag: string) => number | undefined;
   /** Implied decimal places of an element by its guide type (X12 N2 → 2); 0 when none or unknown. */
   impliedDecimals: (ref: ElementRef) => number;
+  /** What the guide says about an element (component), when the outline comes from a guide. */
+  elementInfo: (ref: ElementRef) => ElementInfo | undefined;
+  /** The simple elements of a segment with their positions, for hints; empty without a guide. */
+  elementsOf: (tag: string) => (ElementInfo & { ref: string })[];
+}
+
+/** An element as the guide describes it. */
+export interface ElementInfo {
+  name: string;
+  /** X12 `AN`, `ID`, `DT`, `TM`, `R`, `N0`…`N9`; EDIFACT `an`, `n`, `a`. */
+  type: string;
+  /** Codes allowed, only when the guide's list is complete. */
+  codes?: ReadonlySet<string>;
 }
 
 const x12Sizes: Record<string, number> = {
@@ -197,6 +210,8 @@ function finish(
   root: LoopOutline,
   elementCount: SetOutline['elementCount'],
   impliedDecimals: SetOutline['impliedDecimals'],
+  elementInfo: SetOutline['elementInfo'] = () => undefined,
+  elementsOf: SetOutline['elementsOf'] = () => [],
 ): SetOutline {
   const loopIds = new Map<string, string>();
   const segmentTags = new Set<string>();
@@ -208,7 +223,7 @@ function finish(
     }
   };
   walk(root);
-  return { root, loopIds, segmentTags, elementCount, impliedDecimals };
+  return { root, loopIds, segmentTags, elementCount, impliedDecimals, elementInfo, elementsOf };
 }
 
 /** The outline of a set from the syntax core's guide, when it has one for the version. */
@@ -228,14 +243,26 @@ function fromGuide(standard: 'x12' | 'edifact', version: string, setId: string):
     for (const entry of allEntries(guide.root)) if (entry.segment?.tag === tag) return entry.segment;
     return undefined;
   };
+  const resolve = (ref: ElementRef): CompiledElement | undefined => {
+    const el = compiled(ref.tag)?.elements[ref.element - 1];
+    return ref.component !== undefined && el?.composite ? el.composite.components[ref.component - 1] : el;
+  };
+  const info = (el: CompiledElement | undefined): ElementInfo | undefined => {
+    if (!el || el.composite) return undefined;
+    const out: ElementInfo = { name: el.name, type: el.type };
+    if (el.codes) out.codes = el.codes;
+    return out;
+  };
   return finish(
     toOutline(guide.root, setId),
     (tag) => segments[tag]?.elements.length,
-    (ref) => {
-      const el = compiled(ref.tag)?.elements[ref.element - 1];
-      const target = ref.component !== undefined && el?.composite ? el.composite.components[ref.component - 1] : el;
-      return target?.decimals ?? 0;
-    },
+    (ref) => resolve(ref)?.decimals ?? 0,
+    (ref) => info(resolve(ref)),
+    (tag) =>
+      (compiled(tag)?.elements ?? []).flatMap((el, i) => {
+        const e = info(el);
+        return e ? [{ ...e, ref: `${tag}${String(i + 1).padStart(2, '0')}` }] : [];
+      }),
   );
 }
 
