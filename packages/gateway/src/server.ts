@@ -170,6 +170,7 @@ export function listen(
         connectionsCheckingInterval: Math.min(1_000, opts.headersTimeoutMs),
         keepAliveTimeout: 5_000,
         maxHeaderSize: 64 * 1024,
+        noDelay: true,
       },
       app,
     );

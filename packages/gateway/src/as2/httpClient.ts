@@ -67,6 +67,8 @@ export function httpPost(opts: HttpPostOptions): Promise<HttpResponse> {
       },
     );
     req.setTimeout(opts.timeoutMs ?? 120_000, () => req.destroy(new Error('request timed out')));
+    // Headers and body go out in separate writes: without TCP_NODELAY, Nagle + delayed ACK can add 40 ms.
+    req.on('socket', (socket) => socket.setNoDelay(true));
     req.on('error', reject);
     req.end(opts.body);
   });
