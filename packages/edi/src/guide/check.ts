@@ -35,14 +35,6 @@ function charCount(value: string): number {
   return n;
 }
 
-function hasControlCharacter(value: string): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) return true;
-  }
-  return false;
-}
-
 /** Days in a month of a (proleptic Gregorian) year. */
 function daysIn(year: number, month: number): number {
   if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
@@ -186,9 +178,18 @@ export function checkValue(value: string, element: CompiledElement, options: Val
       break;
     case TypeClass.Binary:
       return undefined;
-    default:
-      if (hasControlCharacter(value)) return 'ELEMENT_INVALID_CHARACTER';
-      length = charCount(value);
+    default: {
+      // One pass: control characters are invalid; a surrogate pair is one character.
+      length = value.length;
+      for (let i = 0; i < value.length; i++) {
+        const c = value.charCodeAt(i);
+        if (c < 0x20 || c === 0x7f) return 'ELEMENT_INVALID_CHARACTER';
+        if (c >= 0xd800 && c <= 0xdbff) {
+          length--;
+          i++;
+        }
+      }
+    }
   }
   if (length < element.min) return 'ELEMENT_TOO_SHORT';
   if (length > element.max) return 'ELEMENT_TOO_LONG';

@@ -106,6 +106,18 @@ function structureOf(file: SetGuideFile): readonly StructureEntry[] | undefined 
  * declared version (`004010VICS`, `005010X231A1`, `D96A`).
  */
 export function findGuide(standard: Standard, version: string, setId: string): CompiledGuide | undefined {
+  // Declared versions repeat from set to set: remember them as given, before any normalising.
+  const declared = `${standard}|${version}|${setId}`;
+  const known = byDeclared.get(declared);
+  if (known !== undefined) return known ?? undefined;
+  const guide = lookupGuide(standard, version, setId);
+  if (byDeclared.size < 1000) byDeclared.set(declared, guide ?? null);
+  return guide;
+}
+
+const byDeclared = new Map<string, CompiledGuide | null>();
+
+function lookupGuide(standard: Standard, version: string, setId: string): CompiledGuide | undefined {
   let v = guideVersion(standard, version);
   // CONTRL travels with its service directory version (`CONTRL:D:3:UN`, `CONTRL:2:2:UN`), not a D.96A one.
   if (standard === 'edifact' && setId === 'CONTRL' && contrlAliases.has(v)) v = 'D96A';

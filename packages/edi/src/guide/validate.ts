@@ -79,7 +79,7 @@ class SetValidator {
   private readonly x12: boolean;
   private readonly v4010: boolean;
   private readonly options: ValueCheckOptions;
-  private readonly hlById = new Map<string, LoopNode>();
+  private hlById: Map<string, LoopNode> | undefined;
   private lastHlId = -1;
   readonly hierarchyRoots: LoopNode[] = [];
 
@@ -323,19 +323,20 @@ class SetValidator {
     this.segment = segment;
     this.position = position;
     this.loopId = 'HL';
+    const hlById = (this.hlById ??= new Map<string, LoopNode>());
     const numeric = /^\d+$/.test(id) ? Number(id) : NaN;
     if (id !== '') {
-      if (this.hlById.has(id)) this.elementIssue('HL_ID_DUPLICATE', { element: 1, ref: '628', value: id });
+      if (hlById.has(id)) this.elementIssue('HL_ID_DUPLICATE', { element: 1, ref: '628', value: id });
       else if (!Number.isNaN(numeric) && numeric <= this.lastHlId) this.elementIssue('HL_ID_NOT_INCREASING', { element: 1, ref: '628', value: id });
       if (!Number.isNaN(numeric)) this.lastHlId = Math.max(this.lastHlId, numeric);
     }
     if (parentId === '') this.hierarchyRoots.push(node);
     else {
-      const parent = parentId === id ? undefined : this.hlById.get(parentId);
+      const parent = parentId === id ? undefined : hlById.get(parentId);
       if (parent?.hierarchy === undefined) this.elementIssue('HL_PARENT_UNKNOWN', { element: 2, ref: '734', value: parentId });
       else parent.hierarchy.children.push(node);
     }
-    if (id !== '' && !this.hlById.has(id)) this.hlById.set(id, node);
+    if (id !== '' && !hlById.has(id)) hlById.set(id, node);
   }
 }
 
