@@ -141,3 +141,35 @@ describe('no path from a map file reaches eval, Function or the file system', ()
     }
   });
 });
+
+describe('hostile map files', () => {
+  it('an alias bomb is refused before it is expanded', () => {
+    const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 20; i++)
+      lines.push(`a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(', ')}]`);
+    const r = loadMap(
+      `standard: x12\n${lines.map((l) => `# ${l}`).join('\n')}\ndescription: &d x\nfields:\n  ${lines.join('\n  ')}\n`,
+      { file: 'bomb.yaml' },
+    );
+    expect(r.issues[0]).toMatchObject({ code: 'MAP_SCHEMA', message: expect.stringContaining('YAML aliases') });
+  });
+});
+
+describe('a maps folder', () => {
+  it('warns when one partner has two maps for the same set, and uses the first', async () => {
+    const { MapRepository } = await import('./repository.js');
+    const repo = new MapRepository(
+      new Map([
+        ['standard/x12/004010/850.yaml', base850],
+        ['p_009/850.yaml', 'extends: standard/x12/004010/850\n'],
+        ['p_009/850-new.yaml', 'extends: standard/x12/004010/850\n'],
+      ]),
+    );
+    // File names sort '-' before '.', so 850-new.yaml is the first.
+    expect(repo.issues.get('p_009/850-new.yaml')).toEqual([]);
+    expect(repo.issues.get('p_009/850.yaml')![0]).toMatchObject({ code: 'DUPLICATE_MAP' });
+    expect(repo.select({ partner: 'p_009', standard: 'x12', version: '004010VICS', setId: '850' })?.file).toBe(
+      'p_009/850-new.yaml',
+    );
+  });
+});

@@ -677,7 +677,21 @@ function readFile(text: string, file: string, issues: MapIssue[]): Partial | und
     });
   }
   if (doc.errors.length) return undefined;
-  // YAML aliases (`*item`) stand for their anchor's node: the rules are read there.
+  // YAML aliases (`*item`) stand for their anchor's node: the rules are read there. A bounded
+  // number keeps an alias bomb (aliases of aliases, exponential when expanded) out.
+  let aliases = 0;
+  visit(doc, { Alias: () => void aliases++ });
+  if (aliases > 100) {
+    err(
+      r,
+      doc.contents,
+      '',
+      'MAP_SCHEMA',
+      `${aliases} YAML aliases; at most 100 are read`,
+      'write the rules out instead of aliasing them',
+    );
+    return undefined;
+  }
   visit(doc, { Alias: (_key, alias) => alias.resolve(doc) ?? visit.REMOVE });
   if (!isMap(doc.contents)) {
     err(

@@ -79,6 +79,28 @@ export class MapRepository {
       this.issues.set(file, r.issues);
       if (r.map) this.maps.set(file, r.map);
     }
+    // Two maps of one owner for the same set and version: only the first (by file name) is ever used.
+    const seen = new Map<string, string>();
+    for (const file of [...this.maps.keys()].sort()) {
+      const m = this.maps.get(file)!;
+      const key = [
+        MapRepository.partnerOfFile(file) ?? '',
+        m.direction,
+        m.standard,
+        m.standard === 'x12' ? m.version.slice(0, 6) : m.version,
+        m.set,
+      ].join('|');
+      const first = seen.get(key);
+      if (first === undefined) seen.set(key, file);
+      else
+        this.issues.get(file)!.push({
+          code: 'DUPLICATE_MAP',
+          severity: 'warning',
+          message: `${file} maps the same ${m.direction} ${m.standard} ${m.version} ${m.set} as ${first}; ${first} is the one used`,
+          hint: 'keep one map per partner, set and version',
+          rule: { file, line: 1, column: 1, field: 'set' },
+        });
+    }
   }
 
   /** The partner of a map file (`p_003/850.yaml` → `p_003`), or null for standard maps. */
@@ -100,7 +122,8 @@ export class MapRepository {
       m.set === query.setId &&
       sameVersion(query.standard, m.version, query.version);
     let standard: LoadedMap | undefined;
-    for (const [file, m] of this.maps) {
+    for (const file of [...this.maps.keys()].sort()) {
+      const m = this.maps.get(file)!;
       if (!fits(m)) continue;
       const owner = MapRepository.partnerOfFile(file);
       if (query.partner && owner === query.partner) return m;
