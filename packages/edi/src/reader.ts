@@ -599,8 +599,11 @@ export class EdiReader {
         let e = s.indexOf(elemSep, start);
         if (e < 0 || e > t) e = t;
         const tag = this.tag(s, start, e);
-        if (!isTag(tag)) this.badTag(cur, tag, offset);
-        segment = new TextSegment(tag, offset, segLength, (sourceText ??= { source: s, base, raw }));
+        if (tag === undefined) {
+          const bad = s.slice(start, e);
+          this.badTag(cur, bad, offset);
+          segment = new TextSegment(bad, offset, segLength, (sourceText ??= { source: s, base, raw }));
+        } else segment = new TextSegment(tag, offset, segLength, (sourceText ??= { source: s, base, raw }));
       }
       if (missingTerminator) {
         builder.issue(IssueCode.missingSegmentTerminator, 'segment', 'the last segment has no terminator', {
@@ -640,14 +643,18 @@ export class EdiReader {
 
   private readonly tags = new Map<number, string>();
 
-  /** The tag text, shared between segments with the same tag (no allocation per segment). */
-  private tag(s: string, start: number, end: number): string {
+  /**
+   * The tag text, shared between segments with the same tag (no allocation per
+   * segment); undefined when it is not a valid tag.
+   */
+  private tag(s: string, start: number, end: number): string | undefined {
     const n = end - start;
-    if (n < 2 || n > 3) return s.slice(start, end);
+    if (n < 2 || n > 3) return undefined;
     const key = (s.charCodeAt(start) << 16) | (s.charCodeAt(start + 1) << 8) | (n === 3 ? s.charCodeAt(start + 2) : 0) | (n << 24);
     let tag = this.tags.get(key);
     if (tag === undefined) {
       tag = s.slice(start, end);
+      if (!isTag(tag)) return undefined;
       this.tags.set(key, tag);
     }
     return tag;
