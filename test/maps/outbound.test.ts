@@ -72,7 +72,10 @@ describe('outbound maps', () => {
     expect(r.issues).toEqual([]);
     expect(r.text).toContain('BAK*00*AC*PO-45001*20261120****ACK-45001*20261121~');
     expect(r.text).toContain('PO1*1*24*EA*12.50**UP*012345678905*VN*TPS-100~\nACK*IA*24*EA*068*20261201~');
-    expect(r.text).toContain('PO1*2*3*CA*****VN*STP-RED1~\nACK*IB*3*CA~');
+    expect(r.text).toContain('PO1*2*3*CA*****VN*STP-RED1~\nACK*IA*3*CA~'); // Initech: backordered is IA (p_003/855.yaml)
+    expect(map.file).toBe('p_003/855.yaml');
+    const standard = repository.select({ partner: null, standard: 'x12', version: '004010', setId: '855', direction: 'outbound' })!;
+    expect((await renderOutbound(standard, x12Ack, envelope)).text).toContain('ACK*IB*3*CA~');
     const parsed = parseEdi(r.text!);
     expect(parsed.issues).toEqual([]);
     validateGuides(parsed.interchanges[0]!);
