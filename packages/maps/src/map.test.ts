@@ -173,3 +173,27 @@ describe('a maps folder', () => {
     );
   });
 });
+
+describe('regular expressions in JSONata', () => {
+  it('refuses nested quantifiers at load time and at run time', async () => {
+    const { hasNestedQuantifier } = await import('./map.js');
+    expect(['(a+)+', '(\\w*,?)*$', '(x|y+){2,}'].map(hasNestedQuantifier)).toEqual([true, true, true]);
+    expect(['a+b*', '(ab)+', '^\\d{3}-\\d+$', '(a|b)*'].map(hasNestedQuantifier)).toEqual([false, false, false, false]);
+    const r = loadMap(
+      'standard: x12\nversion: "004010"\nset: "850"\ndocument: Order\nfields:\n  x: { path: BEG03, expr: "$match($value, /(a+)+$/)" }\n',
+      { file: 'r.yaml' },
+    );
+    expect(r.issues[0]).toMatchObject({ code: 'JSONATA_UNSAFE_REGEX', rule: { line: 6 } });
+    const ok = loadMap(
+      'standard: x12\nversion: "004010"\nset: "850"\ndocument: Order\nfields:\n  x: { path: BEG03, expr: "$eval(\\"$match(\\\\\\"aaa\\\\\\", /(a+)+$/)\\")" }\n',
+      { file: 'r.yaml' },
+    );
+    expect(ok.issues).toEqual([]);
+    await expect(
+      ok.map!.fields.fields.get('x')!.kind === 'value' &&
+        (
+          ok.map!.fields.fields.get('x') as { expr: { expression: { evaluate: (i: unknown) => Promise<unknown> } } }
+        ).expr.expression.evaluate({}),
+    ).rejects.toThrow(/nests quantifiers/);
+  });
+});

@@ -56,6 +56,45 @@ const edifactQualified: Record<string, string> = {
 /** Per-evaluation limits of every JSONata expression in a map. */
 export const jsonataLimits = { timeout: 200, stack: 200, sequence: 100_000 } as const;
 
+/**
+ * A regular expression whose quantified group itself holds a quantifier
+ * (`(a+)+`, `(\w*,?)*`): on hostile input its backtracking takes
+ * exponential time, which no JSONata time limit can interrupt (a regex runs
+ * as one step).
+ */
+export function hasNestedQuantifier(source: string): boolean {
+  return /\((?:[^()\\]|\\.)*[*+}](?:[^()\\]|\\.)*\)(?:[*+]|\{\d*,)/.test(source);
+}
+
+/** The regex engine JSONata gets: refuses nested quantifiers. */
+class GuardedRegExp extends RegExp {
+  constructor(pattern: string | RegExp, flags?: string) {
+    const source = typeof pattern === 'string' ? pattern : pattern.source;
+    if (hasNestedQuantifier(source))
+      throw new Error(
+        `regular expression /${source}/ nests quantifiers (catastrophic backtracking); write it without a quantified group that repeats`,
+      );
+    super(pattern, flags);
+  }
+}
+
+const jsonataOptions: jsonata.JsonataOptions = {
+  ...jsonataLimits,
+  RegexEngine: GuardedRegExp as unknown as RegExpConstructor,
+};
+
+/** Regular-expression literals in a JSONata syntax tree. */
+function regexLiterals(node: unknown, out: string[] = []): string[] {
+  if (node === null || typeof node !== 'object') return out;
+  const n = node as { type?: string; value?: unknown };
+  if (n.type === 'regex' && n.value instanceof RegExp) out.push(n.value.source);
+  for (const v of Object.values(node)) {
+    if (Array.isArray(v)) for (const x of v) regexLiterals(x, out);
+    else if (v && typeof v === 'object' && !(v instanceof RegExp)) regexLiterals(v, out);
+  }
+  return out;
+}
+
 /** A compiled JSONata expression and where it was written. */
 export interface CompiledExpression {
   source: string;
@@ -238,7 +277,20 @@ function compileExpr(r: Reader, node: Node, field: string): CompiledExpression |
     return undefined;
   }
   try {
-    return { source, expression: jsonata(source, { ...jsonataLimits }) };
+    const expression = jsonata(source, jsonataOptions);
+    const unsafe = regexLiterals(expression.ast()).filter(hasNestedQuantifier);
+    if (unsafe.length) {
+      err(
+        r,
+        node,
+        field,
+        'JSONATA_UNSAFE_REGEX',
+        `regular expression /${unsafe[0]}/ nests quantifiers: matching it against partner data can take exponential time`,
+        'rewrite it without a quantified group that itself repeats, e.g. (a+)+ → a+',
+      );
+      return undefined;
+    }
+    return { source, expression };
   } catch (e) {
     const je = e as { message?: string; position?: number; code?: string };
     const base = locOf(r, node, field);
