@@ -60,7 +60,34 @@ const maxUcs = 999;
 export const contrlMessageType: Composite = { components: ['CONTRL', 'D', '3', 'UN'] };
 
 function party(p: PartyId): ElementValue {
-  return composite(p.id, p.qualifier);
+  return composite(clean(p.id, 35), clean(p.qualifier, 4));
+}
+
+// Component widths of the composites a CONTRL echoes (ISO 9735 syntax 3 / D.96A service directory).
+const widths = {
+  party: [35, 4, 14], // S002 / S003: 0004|0010, 0007, 0008|0014
+  application: [35, 4], // S006 / S007: 0040|0044, 0007
+  messageType: [6, 3, 3, 2, 6], // S009: 0065, 0052, 0054, 0051, 0057
+  reference: [14], // 0020, 0048, 0062
+};
+
+function clean(text: string, max: number): string {
+  // Control characters (a line break in a wrapped file) are not EDIFACT data; EDIFACT has no way to escape them.
+  // eslint-disable-next-line no-control-regex
+  return [...text.replace(/[\u0000-\u001f\u007f]/g, '')].slice(0, max).join('');
+}
+
+/**
+ * A value from the partner's interchange echoed into the CONTRL: control
+ * characters dropped, components cut to the directory's widths so that the
+ * CONTRL itself stays valid (delimiters are escaped by the serializer).
+ */
+function echoValue(value: ElementValue | undefined, lengths: readonly number[]): ElementValue {
+  if (value === undefined) return '';
+  const first = typeof value === 'object' && 'repeats' in value ? value.repeats[0] : value;
+  if (first === undefined) return '';
+  const parts = typeof first === 'string' ? [first] : first.components;
+  return composite(...parts.slice(0, lengths.length).map((p, i) => clean(p, lengths[i]!)));
 }
 
 /** The first issue with a 0085 code: an error before a warning. */
@@ -129,7 +156,13 @@ function messageReport(set: TransactionSet): { segments: Segment[]; action: Cont
     }
   }
   const segments = [
-    segment('UCM', [set.controlNumber, type, action, code, tag]),
+    segment('UCM', [
+      echoValue(set.controlNumber, widths.reference),
+      echoValue(type, widths.messageType),
+      action,
+      code,
+      tag,
+    ]),
     ...(rejected ? ucsSegments(set) : []),
   ];
   return { segments, action };
@@ -155,9 +188,9 @@ export function buildContrl(interchange: Interchange, options: ContrlOptions): C
   const first = firstCoded(ownErrors);
   const action: ContrlAction = options.receiptOnly ? '8' : ownErrors.length > 0 ? '4' : '7';
   const uci = [
-    interchange.controlNumber,
-    header.elements[1] ?? party(interchange.sender),
-    header.elements[2] ?? party(interchange.receiver),
+    echoValue(interchange.controlNumber, widths.reference),
+    echoValue(header.elements[1] ?? party(interchange.sender), widths.party),
+    echoValue(header.elements[2] ?? party(interchange.receiver), widths.party),
     action,
     action === '4' ? (first?.codes.contrl ?? '18') : '',
     action === '4' ? serviceTag(first) : '',
@@ -190,9 +223,9 @@ function groupReport(group: FunctionalGroup, reports: readonly { action: ContrlA
   const rejected = errors.length > 0 || (reports.length > 0 && reports.every((r) => r.action === '4'));
   const h = group.header;
   return segment('UCF', [
-    group.controlNumber,
-    h?.elements[1] ?? '',
-    h?.elements[2] ?? '',
+    echoValue(group.controlNumber, widths.reference),
+    echoValue(h?.elements[1], widths.application),
+    echoValue(h?.elements[2], widths.application),
     rejected ? '4' : '7',
     errors.length > 0 ? (first?.codes.contrl ?? '18') : '',
     errors.length > 0 ? serviceTag(first) : '',
