@@ -10,49 +10,64 @@
 import { z } from 'zod';
 
 /** A calendar date, `YYYY-MM-DD`. */
-export const IsoDate = z.iso.date();
+export const IsoDate = z.iso.date().describe('A calendar date, YYYY-MM-DD');
 /** A UTC instant, ISO-8601 with `Z`. */
-export const IsoDateTime = z.iso.datetime();
+export const IsoDateTime = z.iso.datetime().describe('A UTC instant, ISO 8601 with Z');
 
 /** Money: integer minor units (cents for USD, none for JPY) and its ISO-4217 currency. */
-export const Money = z.object({
-  amountMinor: z.number().int(),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'ISO-4217 currency code'),
-});
+export const Money = z
+  .object({
+    amountMinor: z
+      .number()
+      .int()
+      .describe('Integer minor units of the currency (cents for USD, yen for JPY, fils for KWD)'),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'ISO-4217 currency code')
+      .describe('ISO 4217 currency code'),
+  })
+  .describe('An amount of money, exact: integer minor units plus currency');
 export type Money = z.infer<typeof Money>;
 
 /** A quantity with its UN/ECE Recommendation 20 unit code (`EA`, `KGM`, `CS`, …). */
-export const Quantity = z.object({
-  value: z.number(),
-  unit: z.string().regex(/^[A-Z0-9]{2,3}$/, 'UN/ECE Rec. 20 unit code'),
-});
+export const Quantity = z
+  .object({
+    value: z.number(),
+    unit: z
+      .string()
+      .regex(/^[A-Z0-9]{2,3}$/, 'UN/ECE Rec. 20 unit code')
+      .describe('UN/ECE Recommendation 20 unit code (EA, H87, CS, KGM, …)'),
+  })
+  .describe('A quantity with its unit');
 export type Quantity = z.infer<typeof Quantity>;
 
 /** An envelope party id: X12 ISA qualifier + id, EDIFACT UNB id + qualifier. */
 export const PartyIdSchema = z.object({ qualifier: z.string(), id: z.string() });
 
 /** Where a document came from: the partner, the standard, and every control number the ledger keys on. */
-export const Source = z.object({
-  /** Partner id (`p_003`), or null when no partner profile matched the sender. */
-  partner: z.string().nullable(),
-  standard: z.enum(['x12', 'edifact']),
-  /** `004010`, `D96A`. */
-  version: z.string(),
-  /** `850`, `ORDERS`. */
-  setId: z.string(),
-  sender: PartyIdSchema,
-  receiver: PartyIdSchema,
-  /** ISA13 / UNB 0020. */
-  interchangeControlNumber: z.string(),
-  /** GS06 / UNG 0048 ('' for EDIFACT without UNG). */
-  groupControlNumber: z.string(),
-  /** ST02 / UNH 0062. */
-  setControlNumber: z.string(),
-  /** 0-based position of the set in the file: interchange, group, set. */
-  position: z.object({ interchange: z.number().int(), group: z.number().int(), set: z.number().int() }),
-  /** The map file that produced the document (relative to the maps root). */
-  map: z.string(),
-});
+export const Source = z
+  .object({
+    /** Partner id (`p_003`), or null when no partner profile matched the sender. */
+    partner: z.string().nullable(),
+    standard: z.enum(['x12', 'edifact']),
+    /** `004010`, `D96A`. */
+    version: z.string(),
+    /** `850`, `ORDERS`. */
+    setId: z.string(),
+    sender: PartyIdSchema,
+    receiver: PartyIdSchema,
+    /** ISA13 / UNB 0020. */
+    interchangeControlNumber: z.string(),
+    /** GS06 / UNG 0048 ('' for EDIFACT without UNG). */
+    groupControlNumber: z.string(),
+    /** ST02 / UNH 0062. */
+    setControlNumber: z.string(),
+    /** 0-based position of the set in the file: interchange, group, set. */
+    position: z.object({ interchange: z.number().int(), group: z.number().int(), set: z.number().int() }),
+    /** The map file that produced the document (relative to the maps root). */
+    map: z.string(),
+  })
+  .describe('Where the document came from: ties it to the control-number ledger');
 export type Source = z.infer<typeof Source>;
 
 /** A postal address. */
