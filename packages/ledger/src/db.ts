@@ -49,6 +49,8 @@ export interface OpenDatabaseOptions {
   schema?: string;
   /** pg pool size (default 10). */
   poolSize?: number;
+  /** PGlite: start from this data-directory dump (`dumpDataDir`) instead of an empty cluster (tests use a migrated template). */
+  loadDataDir?: Blob;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -76,7 +78,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
   schemaName ??= 'public';
   const quoted = quoteIdent(schemaName);
   if (url) return openPg(url, schemaName, quoted, opts.poolSize ?? 10);
-  return openPglite(opts.dataDir, schemaName, quoted);
+  return openPglite({ dataDir: opts.dataDir, loadDataDir: opts.loadDataDir }, schemaName, quoted);
 }
 
 async function openPg(url: string, schemaName: string, quoted: string, max: number): Promise<Database> {
@@ -134,9 +136,14 @@ async function openPg(url: string, schemaName: string, quoted: string, max: numb
   };
 }
 
-async function openPglite(dataDir: string | undefined, schemaName: string, quoted: string): Promise<Database> {
+async function openPglite(
+  where: { dataDir?: string | undefined; loadDataDir?: Blob | undefined },
+  schemaName: string,
+  quoted: string,
+): Promise<Database> {
+  const { dataDir, loadDataDir } = where;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir ? { dataDir } : {});
+  const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(loadDataDir ? { loadDataDir } : {}) });
   await pglite.exec(`CREATE SCHEMA IF NOT EXISTS ${quoted}; SET search_path TO ${quoted};`);
   const db = drizzlePglite({ client: pglite, schema }) as unknown as Db;
   return {
