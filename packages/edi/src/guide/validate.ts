@@ -19,7 +19,6 @@ import type {
   Interchange,
   LoopNode,
   Segment,
-  SegmentNode,
   SetTree,
   Standard,
   TransactionSet,
@@ -45,15 +44,16 @@ export interface SetContext {
 export interface SetValidation {
   /** Findings at set, segment and element level, in segment order. */
   issues: EdiIssue[];
-  /** The set arranged in loops; absent when no guide supports the set. */
-  tree?: SetTree;
+  /** The set arranged in loops, built on first read; absent when no guide supports the set. */
+  readonly tree?: SetTree;
   /** Whether a guide for the set id and version exists. */
   supported: boolean;
 }
 
 interface Frame {
   readonly loop: CompiledLoop;
-  node: LoopNode;
+  /** The loop instance this frame fills (index into the set's instance table; 0 is the set itself). */
+  inst: number;
   /** Index of the entry last used; -1 before the first. */
   pos: number;
   /** Uses per entry (segments) or instances (loops). */
@@ -79,9 +79,8 @@ class SetValidator {
   private readonly x12: boolean;
   private readonly v4010: boolean;
   private readonly options: ValueCheckOptions;
-  private hlById: Map<string, LoopNode> | undefined;
+  private hlById: Map<string, number> | undefined;
   private lastHlId = -1;
-  readonly hierarchyRoots: LoopNode[] = [];
 
   constructor(
     private readonly guide: CompiledGuide,
@@ -315,29 +314,88 @@ class SetValidator {
     }
   }
 
-  /** HL: record links, nest by HL02, check HL01/HL02 consistency (see docs/guides.md). */
-  hierarchy(node: LoopNode, segment: Segment, position: number): void {
+  /** HL loop instances with their links, in source order; nested into the tree when it is built. */
+  readonly hl: HlRecord[] = [];
+
+  /** HL: record links, check HL01/HL02 consistency (see docs/guides.md). */
+  hierarchy(inst: number, segment: Segment, position: number): void {
     const id = elementText(segment, 1);
     const parentId = elementText(segment, 2);
-    node.hierarchy = { id, parentId, levelCode: elementText(segment, 3), children: [] };
     this.segment = segment;
     this.position = position;
     this.loopId = 'HL';
-    const hlById = (this.hlById ??= new Map<string, LoopNode>());
+    const hlById = (this.hlById ??= new Map<string, number>());
     const numeric = /^\d+$/.test(id) ? Number(id) : NaN;
     if (id !== '') {
       if (hlById.has(id)) this.elementIssue('HL_ID_DUPLICATE', { element: 1, ref: '628', value: id });
       else if (!Number.isNaN(numeric) && numeric <= this.lastHlId) this.elementIssue('HL_ID_NOT_INCREASING', { element: 1, ref: '628', value: id });
       if (!Number.isNaN(numeric)) this.lastHlId = Math.max(this.lastHlId, numeric);
     }
-    if (parentId === '') this.hierarchyRoots.push(node);
-    else {
+    let parentInst = HL_ROOT;
+    if (parentId !== '') {
       const parent = parentId === id ? undefined : hlById.get(parentId);
-      if (parent?.hierarchy === undefined) this.elementIssue('HL_PARENT_UNKNOWN', { element: 2, ref: '734', value: parentId });
-      else parent.hierarchy.children.push(node);
+      if (parent === undefined) {
+        this.elementIssue('HL_PARENT_UNKNOWN', { element: 2, ref: '734', value: parentId });
+        parentInst = HL_UNLINKED;
+      } else parentInst = parent;
     }
-    if (id !== '' && !hlById.has(id)) hlById.set(id, node);
+    this.hl.push({ inst, id, parentId, levelCode: elementText(segment, 3), parentInst });
+    if (id !== '' && !hlById.has(id)) hlById.set(id, inst);
   }
+}
+
+/** An HL loop instance as validation saw it. */
+interface HlRecord {
+  inst: number;
+  id: string;
+  parentId: string;
+  levelCode: string;
+  /** Instance of the parent HL, {@link HL_ROOT} for an empty HL02, {@link HL_UNLINKED} for an unknown one. */
+  parentInst: number;
+}
+
+const HL_ROOT = -1;
+const HL_UNLINKED = -2;
+
+/**
+ * What placement decided, kept compact (one integer per segment) so the
+ * tree's objects are made only when someone reads `set.tree`.
+ */
+interface Placement {
+  segments: readonly Segment[];
+  setId: string;
+  /** Loop instance of each segment. */
+  segmentInst: Int32Array;
+  /** Loop id and parent instance of each loop instance; instance 0 is the set. */
+  instLoop: string[];
+  instParent: number[];
+  hl: HlRecord[];
+}
+
+/** Build the loop tree from a placement: loop nodes in source order, HL loops also nested by HL02. */
+function buildTree(p: Placement): SetTree {
+  const nodes: (LoopNode | undefined)[] = new Array<LoopNode | undefined>(p.instLoop.length);
+  const root: LoopNode = { kind: 'loop', id: p.setId, children: [] };
+  nodes[0] = root;
+  for (let i = 0; i < p.segments.length; i++) {
+    const inst = p.segmentInst[i]!;
+    let node = nodes[inst];
+    if (node === undefined) {
+      node = { kind: 'loop', id: p.instLoop[inst]!, children: [] };
+      nodes[inst] = node;
+      // A loop instance starts after its parent's first segment, so the parent node exists.
+      nodes[p.instParent[inst]!]!.children.push(node);
+    }
+    node.children.push({ kind: 'segment', segment: p.segments[i]!, position: i + 1 });
+  }
+  const hierarchyRoots: LoopNode[] = [];
+  for (const record of p.hl) {
+    const node = nodes[record.inst]!;
+    node.hierarchy = { id: record.id, parentId: record.parentId, levelCode: record.levelCode, children: [] };
+    if (record.parentInst === HL_ROOT) hierarchyRoots.push(node);
+    else if (record.parentInst >= 0) nodes[record.parentInst]!.hierarchy!.children.push(node);
+  }
+  return { root, hierarchyRoots };
 }
 
 /** Adds a repetition position (1-based) to an issue location when the element repeats. */
@@ -366,11 +424,11 @@ function isEmpty(value: ElementValue | undefined): boolean {
  */
 const framePool = new Map<CompiledLoop, Frame[]>();
 
-function acquireFrame(loop: CompiledLoop, node: LoopNode, isRoot: boolean): Frame {
+function acquireFrame(loop: CompiledLoop, inst: number, isRoot: boolean): Frame {
   const free = framePool.get(loop);
   const frame = free?.pop();
-  if (frame === undefined) return { loop, node, pos: -1, counts: new Array<number>(loop.entries.length).fill(0), isRoot };
-  frame.node = node;
+  if (frame === undefined) return { loop, inst, pos: -1, counts: new Array<number>(loop.entries.length).fill(0), isRoot };
+  frame.inst = inst;
   frame.pos = -1;
   frame.counts.fill(0);
   frame.isRoot = isRoot;
@@ -392,17 +450,18 @@ function seenEarlier(stack: readonly Frame[], tag: string): boolean {
   return false;
 }
 
-function run(guide: CompiledGuide, set: TransactionSet, context: SetContext): { issues: EdiIssue[]; tree: SetTree } {
+function run(guide: CompiledGuide, set: TransactionSet, context: SetContext): { issues: EdiIssue[]; placement: Placement } {
   const v = new SetValidator(guide, context);
-  const root: LoopNode = { kind: 'loop', id: set.id, children: [] };
-  const stack: Frame[] = [acquireFrame(guide.root, root, true)];
   const segments = set.segments;
+  const segmentInst = new Int32Array(segments.length);
+  const instLoop: string[] = [set.id];
+  const instParent: number[] = [0];
+  const stack: Frame[] = [acquireFrame(guide.root, 0, true)];
   const lastIndex = segments.length - 1;
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i]!;
     const tag = segment.tag;
     const position = i + 1;
-    const segmentNode: SegmentNode = { kind: 'segment', segment, position };
     v.at.position = position;
     v.at.offset = segment.offset;
     let placed = false;
@@ -431,19 +490,21 @@ function run(guide: CompiledGuide, set: TransactionSet, context: SetContext): { 
       const entry = frame.loop.entries[found]!;
       const loopId = frame.isRoot ? undefined : frame.loop.id;
       if (entry.loop !== undefined) {
-        const node: LoopNode = { kind: 'loop', id: entry.loop.id, children: [segmentNode] };
-        frame.node.children.push(node);
-        const child = acquireFrame(entry.loop, node, false);
+        const inst = instLoop.length;
+        instLoop.push(entry.loop.id);
+        instParent.push(frame.inst);
+        segmentInst[i] = inst;
+        const child = acquireFrame(entry.loop, inst, false);
         child.pos = 0;
         child.counts[0] = 1;
         stack.push(child);
         if (count > entry.max) {
           v.segmentIssue('LOOP_OVER_MAXIMUM', { position, tag, loopId: entry.loop.id, offset: segment.offset }, `loop ${entry.loop.id} allows ${entry.max}`);
         }
-        if (tag === 'HL' && guide.standard === 'x12') v.hierarchy(node, segment, position);
+        if (tag === 'HL' && guide.standard === 'x12') v.hierarchy(inst, segment, position);
         if (i !== 0 && i !== lastIndex) v.checkSegment(segment, entry.loop.entries[0]!.segment!, position, entry.loop.id);
       } else {
-        frame.node.children.push(segmentNode);
+        segmentInst[i] = frame.inst;
         if (count > entry.max) {
           v.segmentIssue('SEGMENT_OVER_MAXIMUM_USE', { position, tag, ...(loopId === undefined ? {} : { loopId }), offset: segment.offset }, `maximum use ${entry.max}`);
         }
@@ -455,7 +516,7 @@ function run(guide: CompiledGuide, set: TransactionSet, context: SetContext): { 
     }
     if (placed) continue;
     const top = stack[stack.length - 1]!;
-    top.node.children.push(segmentNode);
+    segmentInst[i] = top.inst;
     const loopId = top.isRoot ? undefined : top.loop.id;
     const at = { position, tag, ...(loopId === undefined ? {} : { loopId }), offset: segment.offset };
     if (!wellFormedTag.test(tag)) v.segmentIssue('SEGMENT_UNRECOGNIZED', at, '');
@@ -473,7 +534,7 @@ function run(guide: CompiledGuide, set: TransactionSet, context: SetContext): { 
   }
   const issues = v.issues;
   if (issues.length > 1) issues.sort((a, b) => (a.segmentPosition ?? 0) - (b.segmentPosition ?? 0));
-  return { issues, tree: { root, hierarchyRoots: v.hierarchyRoots } };
+  return { issues, placement: { segments, setId: set.id, segmentInst, instLoop, instParent, hl: v.hl } };
 }
 
 function setIssue(problem: keyof typeof setProblems, set: TransactionSet, context: SetContext, detail: string): EdiIssue {
@@ -498,16 +559,47 @@ function setIssue(problem: keyof typeof setProblems, set: TransactionSet, contex
  * version. Pure: the set is not changed (see {@link validateGuides} for the
  * in-place form). An unknown set id or version gives `supported: false` and
  * one set-level issue (AK502 1); otherwise segment and element issues, a set
- * issue with AK502 5 when there are any, and the loop tree.
+ * issue with AK502 5 when there are any, and the loop tree. The tree's
+ * objects are made when `tree` is first read: validation alone keeps one
+ * integer per segment, which matters for large files validated but not mapped.
  */
 export function validateSet(set: TransactionSet, context: SetContext): SetValidation {
   const guide = findGuide(context.standard, set.version, set.id);
   if (guide === undefined) {
     return { issues: [setIssue('SET_NOT_SUPPORTED', set, context, `${set.id} version ${set.version === '' ? '(none)' : set.version}`)], supported: false };
   }
-  const { issues, tree } = run(guide, set, context);
+  const { issues, placement } = run(guide, set, context);
   if (issues.some((issue) => issue.severity === 'error')) issues.push(setIssue('SET_SEGMENTS_IN_ERROR', set, context, `${issues.length} finding(s)`));
-  return { issues, tree, supported: true };
+  let tree: SetTree | undefined;
+  return {
+    issues,
+    supported: true,
+    get tree(): SetTree {
+      return (tree ??= buildTree(placement));
+    },
+  };
+}
+
+/**
+ * Give `set.tree` as a property that builds the tree on first read and then
+ * holds it (a plain data property from then on; assignable like any other).
+ */
+function defineLazyTree(set: TransactionSet, result: SetValidation): void {
+  const settle = (tree: SetTree | undefined): void => {
+    Object.defineProperty(set, 'tree', { value: tree, writable: true, configurable: true, enumerable: true });
+  };
+  Object.defineProperty(set, 'tree', {
+    configurable: true,
+    enumerable: true,
+    get(): SetTree | undefined {
+      const tree = result.tree;
+      settle(tree);
+      return tree;
+    },
+    set(tree: SetTree | undefined): void {
+      settle(tree);
+    },
+  });
 }
 
 /** Interchanges whose TA1 segments were checked, so a second call adds nothing. */
@@ -526,7 +618,7 @@ export interface ValidateGuidesOptions {
 
 /**
  * Validate every transaction set of an interchange against its guide, in
- * place: sets `set.supported` and `set.tree`, and appends the findings to
+ * place: sets `set.supported` and `set.tree` (built on first read), and appends the findings to
  * `set.issues`. X12 TA1 segments among the interchange's service segments are
  * checked against the TA1 segment definition (findings on `interchange.issues`).
  * Idempotent: sets that already carry `supported` are left as they are.
@@ -542,7 +634,7 @@ export function validateGuides(interchange: Interchange, options: ValidateGuides
       if (options.interchangeIndex !== undefined) context.interchangeIndex = options.interchangeIndex;
       const result = validateSet(set, context);
       set.supported = result.supported;
-      if (result.tree !== undefined) set.tree = result.tree;
+      if (result.supported) defineLazyTree(set, result);
       for (const issue of result.issues) set.issues.push(issue);
     });
   });
