@@ -32,7 +32,7 @@ describe('golden map cases', () => {
     expect(errors.map(formatIssue)).toEqual([]);
   });
   it.each(cases)('%s', async (name) => {
-    const input = readFileSync(path.join(mapsRoot, `${name}.edi`), 'utf8');
+    const input = readFileSync(path.join(mapsRoot, `${name}.edi`));
     const expectedFile = path.join(mapsRoot, `${name}.expected.json`);
     const expected = existsSync(expectedFile) ? readFileSync(expectedFile, 'utf8') : undefined;
     const result = await runGoldenCase(expected === undefined ? { name, input } : { name, input, expected }, {

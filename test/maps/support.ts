@@ -19,7 +19,7 @@ export function readMapsFolder(root: string): Map<string, string> {
 }
 
 /** Parses EDI text and arranges each set by its guide, as the gateway does before translating. */
-export function parseForMaps(input: string): ParseResult {
+export function parseForMaps(input: Uint8Array | string): ParseResult {
   const parsed = parseEdi(input);
   parsed.interchanges.forEach((interchange, interchangeIndex) => validateGuides(interchange, { interchangeIndex }));
   return parsed;

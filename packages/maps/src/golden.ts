@@ -14,7 +14,8 @@ import { translateAll, type SetTranslation } from './translate.js';
 export interface GoldenCase {
   /** `p_003/tests/po-basic` */
   name: string;
-  input: string;
+  /** The EDI bytes (or text). */
+  input: Uint8Array | string;
   /** The expected JSON text; undefined when the file does not exist yet. */
   expected?: string;
 }
@@ -33,7 +34,7 @@ export interface GoldenResult {
 export interface GoldenOptions {
   repository: MapRepository;
   partners: readonly PartnerIds[];
-  parse: (input: string) => ParseResult;
+  parse: (input: Uint8Array | string) => ParseResult;
 }
 
 /**

@@ -136,7 +136,7 @@ export const registerMaps: Register = (program: Command, io: Io, setExit) => {
     const results = [];
     for (const c of cases) {
       const expected = existsSync(c.expected) ? readFileSync(c.expected, 'utf8') : undefined;
-      const input = readFileSync(c.edi, 'latin1');
+      const input = readFileSync(c.edi);
       const r = await runGoldenCase(
         expected === undefined ? { name: c.name, input } : { name: c.name, input, expected },
         { repository, partners, parse: parseForTranslation },
