@@ -1,10 +1,9 @@
 import path from 'node:path';
-import { openLedger, type Ledger } from '@edigate/ledger';
+import { openLedger, type Jobs, type Ledger } from '@edigate/ledger';
 import type { HomeConfig } from './config/load.js';
 import type { Logger } from './logger.js';
 import {
   bareMessageId,
-  MemoryJobQueue,
   type As2MessageRecordView,
   type JobQueue,
   type Recorder,
@@ -62,6 +61,28 @@ export class LedgerRecorder implements Recorder {
 }
 
 /**
+ * The ledger's durable jobs (pg-boss) behind the gateway's {@link JobQueue}.
+ * Retries follow the ledger's policy for the flow (`as2.mdn`: exponential
+ * backoff with full jitter, then a dead-letter queue), not the per-call options.
+ */
+export class LedgerJobQueue implements JobQueue {
+  constructor(readonly jobs: Jobs) {}
+
+  send(queue: string, data: object): Promise<string | null> {
+    return this.jobs.enqueue(queue, data);
+  }
+
+  work(queue: string, handler: (data: unknown) => Promise<void>): Promise<void> {
+    return this.jobs.work(queue, (payload) => handler(payload), { concurrency: 2 });
+  }
+
+  /** Stopped with the ledger (`Ledger.close`). */
+  stop(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/**
  * Opens the ledger for a home: `database.url` / `DATABASE_URL`, else PGlite
  * under `<home>/.edigate/ledger` (or in memory). Migrations are applied by
  * `openLedger`. Jobs: the ledger's durable queue when it offers one.
@@ -82,5 +103,6 @@ export async function openLedgerBackend(o: {
   });
   // An in-memory database is not durable anyway: waiting for WAL flushes only costs time (about 4 ms a statement on PGlite).
   if (o.inMemory && ledger.driver === 'pglite') await ledger.database.exec('SET synchronous_commit TO off');
-  return { recorder: new LedgerRecorder(ledger), jobs: new MemoryJobQueue() };
+  const jobs = await ledger.startJobs({ pollingIntervalSeconds: 0.5 });
+  return { recorder: new LedgerRecorder(ledger), jobs: new LedgerJobQueue(jobs) };
 }

@@ -67,7 +67,7 @@ export interface HttpReply {
 }
 
 /** The async MDN job queue name. */
-export const ASYNC_MDN_QUEUE = 'as2-async-mdn';
+export const ASYNC_MDN_QUEUE = 'as2.mdn';
 
 /** Data of an async MDN job. */
 export interface AsyncMdnJob {
