@@ -165,6 +165,23 @@ describe.each(drivers)('ledger on $name', (driver) => {
     expect(Number(rows[0]!.groups)).toBe(3);
   });
 
+  it('concurrent receipts after the window: one replaces the expired original, the rest are its duplicates', async () => {
+    const input = interchange({}, 1);
+    const old = await ledger.recordInterchange({
+      ...input,
+      at: new Date(Date.now() - 10 * 86_400_000),
+      retentionDays: 1,
+    });
+    const other = driver.name === 'pg' ? await driver.open() : ledger;
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? other : ledger).recordInterchange(input)),
+    );
+    const accepted = results.filter((r) => r.status === 'accepted');
+    expect(accepted).toHaveLength(1);
+    expect(accepted[0]!.id).not.toBe(old.id);
+    expect(results.filter((r) => r.status === 'duplicate').every((r) => r.duplicateOf === accepted[0]!.id)).toBe(true);
+  });
+
   it('records AS2 Message-IDs once per partner; a repeat points at the first', async () => {
     const messageId = `<${seq++}-${process.pid}@initech.example>`;
     const first = await ledger.recordAs2Message({

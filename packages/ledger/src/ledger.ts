@@ -245,26 +245,33 @@ export class Ledger {
     };
     for (let attempt = 0; ; attempt++) {
       const result = await this.database.transaction(async ({ db }) => {
-        // An original whose window has passed no longer counts: take it out of the index first.
-        await db
-          .update(interchanges)
-          .set({ dedupeActive: false })
-          .where(and(key, eq(interchanges.dedupeActive, true), sql`${interchanges.dedupeUntil} < now()`));
-        const inserted = await db
-          .insert(interchanges)
-          .values({ ...row, status: input.status, dedupeActive: true })
-          .onConflictDoNothing({
-            target: [
-              interchanges.direction,
-              interchanges.senderQualifier,
-              interchanges.senderId,
-              interchanges.receiverQualifier,
-              interchanges.receiverId,
-              interchanges.controlNumber,
-            ],
-            where: sql`dedupe_active`,
-          })
-          .returning({ id: interchanges.id });
+        const insert = () =>
+          db
+            .insert(interchanges)
+            .values({ ...row, status: input.status, dedupeActive: true })
+            .onConflictDoNothing({
+              target: [
+                interchanges.direction,
+                interchanges.senderQualifier,
+                interchanges.senderId,
+                interchanges.receiverQualifier,
+                interchanges.receiverId,
+                interchanges.controlNumber,
+              ],
+              where: sql`dedupe_active`,
+            })
+            .returning({ id: interchanges.id });
+        let inserted = await insert();
+        if (inserted.length === 0) {
+          // The index holds the key. An original whose window has passed no longer
+          // counts: retire it (its row lock makes concurrent retirers wait) and insert again.
+          const retired = await db
+            .update(interchanges)
+            .set({ dedupeActive: false })
+            .where(and(key, eq(interchanges.dedupeActive, true), sql`${interchanges.dedupeUntil} < now()`))
+            .returning({ id: interchanges.id });
+          if (retired.length > 0) inserted = await insert();
+        }
         const first = inserted[0];
         if (first) {
           const groups = await insertGroups(db, first.id, input.groups);
