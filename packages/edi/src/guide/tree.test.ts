@@ -63,6 +63,28 @@ describe('loop tree', () => {
     expect(segmentsOf(tree.root, 'UNS')).toHaveLength(1);
   });
 
+  it('an HL whose HL02 names no earlier HL stays flat and joins no hierarchy', () => {
+    const text = readFileSync(`${fixtures}x12/004010_856.edi`, 'latin1').replace('HL*4*3*I', 'HL*4*9*I');
+    const interchange = parseEdi(text).interchanges[0]!;
+    validateGuides(interchange);
+    const tree = interchange.groups[0]!.sets[0]!.tree!;
+    expect(childLoops(tree.root, 'HL')).toHaveLength(6);
+    const pack = findLoops(tree.root, 'HL').find((l) => l.hierarchy?.id === '3')!;
+    expect(pack.hierarchy!.children).toEqual([]);
+    expect(tree.hierarchyRoots.map((r) => r.hierarchy!.id)).toEqual(['1']);
+  });
+
+  it('set.tree is built on first read, then an ordinary property', () => {
+    const interchange = parseEdi(readFileSync(`${fixtures}x12/004010_850.edi`)).interchanges[0]!;
+    validateGuides(interchange);
+    const set = interchange.groups[0]!.sets[0]!;
+    const first = set.tree;
+    expect(set.tree).toBe(first);
+    expect(JSON.parse(JSON.stringify(set)).tree.root.id).toBe('850');
+    set.tree = undefined;
+    expect(set.tree).toBeUndefined();
+  });
+
   it('unexpected segments stay in the tree where they stood', () => {
     const text = readFileSync(`${fixtures}x12/004010_850.edi`, 'latin1').replace('PO4*12*1*EA~\n', 'PO4*12*1*EA~\nZZZ*1~\n');
     const interchange = parseEdi(text).interchanges[0]!;
