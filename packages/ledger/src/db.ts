@@ -91,13 +91,16 @@ async function openPg(url: string, schemaName: string, quoted: string, max: numb
   });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => {});
-  await pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoted}`).catch(async (err: unknown) => {
-    // Two processes creating the same schema at once: the loser sees a unique violation.
-    if ((err as { code?: string }).code !== '23505') {
-      await pool.end();
-      throw err;
-    }
-  });
+  // `public` exists; a role without CREATE on the database must still be able to use it.
+  if (schemaName !== 'public') {
+    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoted}`).catch(async (err: unknown) => {
+      // Two processes creating the same schema at once: the loser sees a unique violation.
+      if ((err as { code?: string }).code !== '23505') {
+        await pool.end();
+        throw err;
+      }
+    });
+  }
   const db = drizzlePg({ client: pool, schema }) as unknown as Db;
   const queryOn =
     (client: pg.Pool | pg.PoolClient) =>
