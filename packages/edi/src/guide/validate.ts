@@ -1,7 +1,8 @@
 /**
  * Guide validation: segment order, loops and their repeats, mandatory
- * segments, element syntax, X12 HL hierarchy; and, in the same pass, the loop
- * tree maps address by name.
+ * segments, element syntax, X12 HL hierarchy; and, in the same pass, the
+ * placement of every segment in its loop instance, from which the loop tree
+ * (what maps address by name) is built when it is first read.
  *
  * Placement follows the usual reading of X12.6 / ISO 9735 segment tables: a
  * segment is matched first in the innermost open loop at or after the current
@@ -14,10 +15,10 @@
 import type {
   Composite,
   EdiIssue,
-  Repeated,
   ElementValue,
   Interchange,
   LoopNode,
+  Repeated,
   Segment,
   SetTree,
   Standard,
@@ -58,7 +59,7 @@ interface Frame {
   pos: number;
   /** Uses per entry (segments) or instances (loops). */
   counts: number[];
-  /** 0 for the set's root, otherwise the loop id (AK303). */
+  /** True for the set itself: its segments are in no loop (AK303 empty). */
   isRoot: boolean;
 }
 
