@@ -9,11 +9,12 @@ import { registerIngest } from './commands/ingest.js';
 import { registerLedger } from './commands/ledger.js';
 import { registerMaps } from './commands/maps.js';
 import { registerTranslate } from './commands/translate.js';
+import { registerAck } from './commands/ack.js';
 
 /** Each command module adds its commands to the program; an exit code comes back through `setExit`. */
 export type Register = (program: Command, io: Io, setExit: (code: number) => void) => void;
 
-const registrations: Register[] = [registerValidate, registerServe, registerCerts, registerPartners, registerSend, registerIngest, registerLedger, registerTranslate, registerMaps];
+const registrations: Register[] = [registerValidate, registerServe, registerCerts, registerPartners, registerSend, registerIngest, registerLedger, registerTranslate, registerMaps, registerAck];
 
 /** Builds the `edigate` program. */
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {
