@@ -187,7 +187,13 @@ function readUna(s: string, pos: number, final: boolean, lenient: boolean): Head
   const [component, element, decimal, release, repetition, segment] = chars as unknown as [string, string, string, string, string, string];
   const issues: (HeaderRead & { status: 'ok' })['issues'] = [];
   const service = [component, element, segment, ...(release === ' ' ? [] : [release]), ...(repetition === ' ' ? [] : [repetition])];
-  if (new Set(service).size !== service.length || service.some((c) => isAlnum(c.charCodeAt(0)))) {
+  // ISO 9735-1 §7.2: service characters are distinct, not letters or digits, and from the
+  // character repertoire: visible 7-bit characters, or IS1–IS4 (0x1C–0x1F) at level B.
+  const unfit = (c: string) => {
+    const code = c.charCodeAt(0);
+    return isAlnum(code) || code >= 0x7f || (code < 0x20 && (code < 0x1c || code > 0x1f) && code !== 0x0a && code !== 0x0d);
+  };
+  if (new Set(service).size !== service.length || service.some(unfit)) {
     issues.push({
       code: IssueCode.invalidElementSeparator,
       message: 'UNA service characters are not distinct non-alphanumeric characters',
@@ -625,7 +631,11 @@ export class EdiReader {
   /** Splits one segment's text into tag and elements. */
   private segment(cur: Current, text: string, offset: number, length: number): Segment {
     const raw = cur.raw;
-    if (raw.release !== '' && text.indexOf(raw.release) >= 0) return this.releasedSegment(cur, text, offset, length);
+    if (raw.release !== '' && text.indexOf(raw.release) >= 0) {
+      const released = this.releasedSegment(cur, text, offset, length);
+      if (!isTag(released.tag)) this.badTag(cur, released.tag, offset);
+      return released;
+    }
     const e = text.indexOf(raw.element);
     const tag = e < 0 ? text : text.slice(0, e);
     const parts = e < 0 ? [] : splitElements(text.slice(e + 1), raw);

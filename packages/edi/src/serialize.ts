@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { encodeText, type Encoding } from './charset.js';
 import type { Delimiters, ElementValue, FunctionalGroup, Interchange, Segment, TransactionSet } from './types.js';
 import { elementText } from './values.js';
@@ -126,6 +127,7 @@ export function serialize(interchange: Interchange, options: SerializeOptions = 
   const overrides = options.delimiters ?? {};
   const d: Delimiters = { ...interchange.delimiters, ...overrides };
   const w: Writer = { d, suffix: d.lineSuffix ?? '', escape: makeEscape(d, x12), x12, out: [] };
+  let head: Buffer | undefined;
   const changed = Object.keys(overrides).some((k) => overrides[k as keyof Delimiters] !== interchange.delimiters[k as keyof Delimiters]);
   if (x12) {
     const fields = interchange.header.elements.map((e) => (typeof e === 'string' ? e : ''));
@@ -136,8 +138,10 @@ export function serialize(interchange: Interchange, options: SerializeOptions = 
     w.out.push(`ISA${d.element}${fields.join(d.element)}${d.segment}`, w.suffix);
   } else {
     const defaults = d.component === ':' && d.element === '+' && d.segment === "'" && (d.release ?? '?') === '?';
-    if (interchange.una !== undefined && !changed) w.out.push(interchange.una, w.suffix);
-    else if (interchange.una !== undefined || !defaults || (d.decimal ?? '.') !== '.') w.out.push(una(d), w.suffix);
+    // The UNA as read is written back as its bytes (it is kept undecoded).
+    if (interchange.una !== undefined && !changed) head = Buffer.from(interchange.una, 'latin1');
+    else if (interchange.una !== undefined || !defaults || (d.decimal ?? '.') !== '.') w.out.push(una(d));
+    if (w.out.length > 0 || head !== undefined) w.out.push(w.suffix);
     put(w, interchange.header);
   }
   for (const seg of interchange.serviceSegments) put(w, seg);
@@ -150,5 +154,6 @@ export function serialize(interchange: Interchange, options: SerializeOptions = 
   const n = x12 || explicit > 0 ? explicit : messages;
   const trailer = withTrailer(x12 ? 'IEA' : 'UNZ', interchange.trailer, n, interchange.controlNumber);
   w.out.push(segmentText(w, trailer), interchange.trailerSuffix ?? w.suffix);
-  return encodeText(w.out.join(''), (interchange.encoding ?? 'latin1') as Encoding);
+  const body = encodeText(w.out.join(''), (interchange.encoding ?? 'latin1') as Encoding);
+  return head === undefined ? body : Buffer.concat([head, body]);
 }
