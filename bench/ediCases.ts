@@ -24,7 +24,11 @@ export async function loadEdi(): Promise<EdiModule | undefined> {
 }
 
 /** Which of our entry points exist yet (the parser is built concurrently with this bench). */
-export async function ediFeatures(): Promise<{ parseEdi: boolean; validateGuides: boolean; streamInterchanges: boolean }> {
+export async function ediFeatures(): Promise<{
+  parseEdi: boolean;
+  validateGuides: boolean;
+  streamInterchanges: boolean;
+}> {
   const edi = await loadEdi();
   return {
     parseEdi: typeof edi?.parseEdi === 'function',
@@ -36,6 +40,12 @@ export async function ediFeatures(): Promise<{ parseEdi: boolean; validateGuides
 interface ParsedLike {
   interchanges: { groups: { sets: { issues: unknown[] }[]; issues: unknown[] }[]; issues: unknown[] }[];
   issues: unknown[];
+}
+
+interface ParsedWithSegments extends ParsedLike {
+  interchanges: (ParsedLike['interchanges'][number] & {
+    groups: { sets: { issues: unknown[]; segments: { elements: readonly unknown[] }[] }[]; issues: unknown[] }[];
+  })[];
 }
 
 /** Counts transaction sets and issues so a run cannot be optimised away, and so a broken parse shows in the table. */
@@ -145,8 +155,13 @@ export async function nodeX12(params: EdiCaseParams): Promise<BenchCase> {
   return {
     bytes: bytes.length,
     run() {
-      const result = new X12Parser(true).parse(bytes.toString('utf8')) as { interchanges?: unknown[]; functionalGroups?: unknown[] };
-      return result.interchanges ? `${result.interchanges.length} interchanges` : `1 interchange, ${result.functionalGroups?.length ?? 0} groups`;
+      const result = new X12Parser(true).parse(bytes.toString('utf8')) as {
+        interchanges?: unknown[];
+        functionalGroups?: unknown[];
+      };
+      return result.interchanges
+        ? `${result.interchanges.length} interchanges`
+        : `1 interchange, ${result.functionalGroups?.length ?? 0} groups`;
     },
   };
 }
@@ -158,6 +173,37 @@ export async function ours(params: EdiCaseParams): Promise<BenchCase> {
   if (!parseEdi) throw new Error('@edigate/edi has no parseEdi yet');
   const bytes = readFileSync(params.path);
   return { bytes: bytes.length, run: () => summarise(parseEdi(bytes)) };
+}
+
+/**
+ * Ours, with every segment's elements read: `parseEdi` splits a segment's
+ * elements lazily, on first access of `segment.elements`, so `ours` alone
+ * frames segments and checks envelopes without splitting the body segments.
+ * This case forces the split, which is the work the floor always does.
+ */
+export async function oursElements(params: EdiCaseParams): Promise<BenchCase> {
+  const edi = await loadEdi();
+  const parseEdi = edi?.parseEdi as ((input: Uint8Array) => ParsedWithSegments) | undefined;
+  if (!parseEdi) throw new Error('@edigate/edi has no parseEdi yet');
+  const bytes = readFileSync(params.path);
+  return {
+    bytes: bytes.length,
+    run() {
+      const result = parseEdi(bytes);
+      let elements = 0;
+      for (const interchange of result.interchanges) {
+        for (const group of interchange.groups)
+          for (const set of group.sets) for (const segment of set.segments) elements += segment.elements.length;
+      }
+      return `${summarise(result)}, ${elements} set elements`;
+    },
+  };
+}
+
+/** Loads `@edigate/edi` and does nothing: the peak RSS of a child before any input (Node + tsx + our modules). */
+export async function idle(): Promise<BenchCase> {
+  await loadEdi();
+  return { bytes: 0, run: () => 0 };
 }
 
 /** Ours: full guide validation, `parseEdi(bytes)` then `validateGuides(interchange)` for each interchange. */
@@ -182,7 +228,8 @@ export async function oursGuides(params: EdiCaseParams): Promise<BenchCase> {
 export async function oursStream(params: EdiCaseParams): Promise<BenchCase> {
   type Item = { interchange: ParsedLike['interchanges'][number]; issues: unknown[] };
   const edi = await loadEdi();
-  const streamInterchanges = edi?.streamInterchanges as ((source: AsyncIterable<Uint8Array>) => AsyncIterable<Item>) | undefined;
+  const streamInterchanges = edi?.streamInterchanges as
+    ((source: AsyncIterable<Uint8Array>) => AsyncIterable<Item>) | undefined;
   if (!streamInterchanges) throw new Error('@edigate/edi has no streamInterchanges yet');
   return {
     bytes: statSync(params.path).size,
@@ -190,7 +237,9 @@ export async function oursStream(params: EdiCaseParams): Promise<BenchCase> {
       let interchanges = 0;
       let sets = 0;
       let issues = 0;
-      for await (const { interchange, issues: found } of streamInterchanges(createReadStream(params.path, { highWaterMark: 1 << 20 }))) {
+      for await (const { interchange, issues: found } of streamInterchanges(
+        createReadStream(params.path, { highWaterMark: 1 << 20 }),
+      )) {
         interchanges++;
         issues += found.length;
         for (const group of interchange.groups) sets += group.sets.length;

@@ -50,7 +50,9 @@ function message(rng: Rng, reference: string): string[] {
   seg.push(`RFF+CT:${rng.alnum(10)}`, `DTM+171:${date8(rng)}:102`);
   for (const role of ['BY', 'SU', 'DP']) {
     const [city, zip, country] = rng.pick(cities);
-    seg.push(`NAD+${role}+${gln(rng)}::9++${rng.pick(names)}+${rng.int(1, 200)} ${rng.pick(words)}STRASSE+${city}++${zip}+${country}`);
+    seg.push(
+      `NAD+${role}+${gln(rng)}::9++${rng.pick(names)}+${rng.int(1, 200)} ${rng.pick(words)}STRASSE+${city}++${zip}+${country}`,
+    );
     if (role === 'BY') seg.push(`CTA+PD+:${rng.pick(words)} EINKAUF`, `COM+${rng.digits(10)}:TE`);
   }
   seg.push('CUX+2:EUR:9');
@@ -74,7 +76,9 @@ function message(rng: Rng, reference: string): string[] {
 export function edifactOrders(rng: Rng, index: number): string {
   const reference = `R${String(index + 1).padStart(9, '0')}`;
   const [sender, receiver] = [gln(rng), gln(rng)];
-  const seg: string[] = [`UNB+UNOC:3+${sender}:14+${receiver}:14+${date8(rng).slice(2)}:${hhmm(rng)}+${reference}++ORDERS`];
+  const seg: string[] = [
+    `UNB+UNOC:3+${sender}:14+${receiver}:14+${date8(rng).slice(2)}:${hhmm(rng)}+${reference}++ORDERS`,
+  ];
   const n = rng.int(1, 5);
   for (let i = 0; i < n; i++) seg.push(...message(rng, String(i + 1)));
   seg.push(`UNZ+${n}+${reference}`);

@@ -16,7 +16,22 @@ const cities: readonly (readonly [string, string, string])[] = [
   ['COLUMBUS', 'OH', '43215'],
 ];
 const streets = ['MAIN STREET', 'OAK AVENUE', 'INDUSTRIAL PKWY', 'HARBOR BLVD', 'COMMERCE DR'];
-const words = ['WIDGET', 'BOLT', 'GASKET', 'CABLE', 'BRACKET', 'VALVE', 'FILTER', 'HINGE', 'SPRING', 'SHIM', 'BLUE', 'STEEL', 'LARGE', 'PACK'];
+const words = [
+  'WIDGET',
+  'BOLT',
+  'GASKET',
+  'CABLE',
+  'BRACKET',
+  'VALVE',
+  'FILTER',
+  'HINGE',
+  'SPRING',
+  'SHIM',
+  'BLUE',
+  'STEEL',
+  'LARGE',
+  'PACK',
+];
 const units = ['EA', 'CA', 'BX', 'PK', 'DZ'];
 
 function pad(value: string, width: number): string {
@@ -99,14 +114,19 @@ function purchaseOrder(rng: Rng): string[] {
     `DTM*002*${date8(rng)}`,
     `DTM*010*${date8(rng)}`,
   ];
-  seg.push(...partyLoop(rng, 'ST', `STORE ${rng.digits(4)}`), ...partyLoop(rng, 'BT', `${rng.pick(partners)} ACCOUNTS`));
+  seg.push(
+    ...partyLoop(rng, 'ST', `STORE ${rng.digits(4)}`),
+    ...partyLoop(rng, 'BT', `${rng.pick(partners)} ACCOUNTS`),
+  );
   if (rng.chance(0.5)) seg.push(...partyLoop(rng, 'VN', `${rng.pick(partners)} SUPPLY`));
   const lines = rng.int(5, 40);
   let quantity = 0;
   for (let line = 1; line <= lines; line++) {
     const qty = rng.int(1, 500);
     quantity += qty;
-    seg.push(`PO1*${line}*${qty}*${rng.pick(units)}*${price(rng)}**UP*${rng.digits(12)}*VN*${rng.alnum(8)}*IN*${rng.digits(6)}`);
+    seg.push(
+      `PO1*${line}*${qty}*${rng.pick(units)}*${price(rng)}**UP*${rng.digits(12)}*VN*${rng.alnum(8)}*IN*${rng.digits(6)}`,
+    );
     seg.push(`PID*F****${description(rng)}`);
     if (rng.chance(0.3)) seg.push(`PO4*${rng.int(1, 24)}*1*EA`);
     if (rng.chance(0.2)) seg.push(`DTM*002*${date8(rng)}`);
@@ -120,7 +140,13 @@ export function x12_850(rng: Rng, index: number): string {
   const sets: string[][] = [];
   const n = rng.int(1, 5);
   for (let i = 0; i < n; i++) sets.push(purchaseOrder(rng));
-  return interchange(rng, index, { isaVersion: '00401', isa11: 'U', functionalId: 'PO', gsVersion: '004010', terminator: '~\n' }, '850', sets);
+  return interchange(
+    rng,
+    index,
+    { isaVersion: '00401', isa11: 'U', functionalId: 'PO', gsVersion: '004010', terminator: '~\n' },
+    '850',
+    sets,
+  );
 }
 
 function shipNotice(rng: Rng): string[] {
@@ -164,5 +190,11 @@ export function x12_856(rng: Rng, index: number): string {
   const sets: string[][] = [];
   const n = rng.int(1, 3);
   for (let i = 0; i < n; i++) sets.push(shipNotice(rng));
-  return interchange(rng, index, { isaVersion: '00501', isa11: '^', functionalId: 'SH', gsVersion: '005010', terminator: '~' }, '856', sets);
+  return interchange(
+    rng,
+    index,
+    { isaVersion: '00501', isa11: '^', functionalId: 'SH', gsVersion: '005010', terminator: '~' },
+    '856',
+    sets,
+  );
 }

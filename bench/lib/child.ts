@@ -82,14 +82,26 @@ export function runCase(options: RunCaseOptions): Promise<CaseResult> {
   const execArgv = ['--conditions=source', '--import', 'tsx', '--expose-gc'];
   if (maxOldSpaceMb !== undefined) execArgv.push(`--max-old-space-size=${maxOldSpaceMb}`);
   if (options.cpuProfile !== undefined) {
-    execArgv.push('--cpu-prof', `--cpu-prof-dir=${dirname(options.cpuProfile)}`, `--cpu-prof-name=${basename(options.cpuProfile)}`);
+    execArgv.push(
+      '--cpu-prof',
+      `--cpu-prof-dir=${dirname(options.cpuProfile)}`,
+      `--cpu-prof-name=${basename(options.cpuProfile)}`,
+    );
   }
   const child = fork(
     workerPath,
     [options.module, options.export, JSON.stringify(options.params ?? null), String(runs), String(warmup)],
     { execArgv, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] },
   );
-  const result: CaseResult = { status: 'error', bytes: 0, runsMs: [], medianMs: Number.NaN, mbPerSec: Number.NaN, runsCpuMs: [], cpuMbPerSec: Number.NaN };
+  const result: CaseResult = {
+    status: 'error',
+    bytes: 0,
+    runsMs: [],
+    medianMs: Number.NaN,
+    mbPerSec: Number.NaN,
+    runsCpuMs: [],
+    cpuMbPerSec: Number.NaN,
+  };
   let stderrTail = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderrTail = (stderrTail + chunk.toString('utf8')).slice(-4000);

@@ -39,7 +39,8 @@ const chunkBytes = 4 * 1024 * 1024;
 export async function ensureDataFile(options: DataFileOptions): Promise<string> {
   const path = join(dataDir, options.name);
   const marker = `${path}.done`;
-  if (existsSync(path) && existsSync(marker) && readFileSync(marker, 'utf8') === String(statSync(path).size)) return path;
+  if (existsSync(path) && existsSync(marker) && readFileSync(marker, 'utf8') === String(statSync(path).size))
+    return path;
   mkdirSync(dataDir, { recursive: true });
   const partial = `${path}.partial`;
   const encoding = options.encoding ?? 'latin1';

@@ -52,7 +52,12 @@ export function summariseCpuProfile(path: string, top = 15): FunctionTime[] {
   return [...selfUs.values()]
     .sort((a, b) => b.us - a.us)
     .slice(0, top)
-    .map((e) => ({ name: e.name, location: e.location, selfMs: e.us / 1000, percent: total > 0 ? (e.us / total) * 100 : 0 }));
+    .map((e) => ({
+      name: e.name,
+      location: e.location,
+      selfMs: e.us / 1000,
+      percent: total > 0 ? (e.us / total) * 100 : 0,
+    }));
 }
 
 /** The summary as a markdown table. */

@@ -33,7 +33,8 @@ async function main(): Promise<void> {
     const check = await benchCase.run();
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
-    if (i >= Number(warmupRaw)) await send({ type: 'run', ms, cpuMs: (cpu.user + cpu.system) / 1000, check: String(check) });
+    if (i >= Number(warmupRaw))
+      await send({ type: 'run', ms, cpuMs: (cpu.user + cpu.system) / 1000, check: String(check) });
   }
   await send({ type: 'done', maxRssKiB: process.resourceUsage().maxRSS });
 }
@@ -41,7 +42,9 @@ async function main(): Promise<void> {
 main().then(
   () => process.disconnect?.(),
   async (err: unknown) => {
-    await send({ type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) }).catch(() => undefined);
+    await send({ type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) }).catch(
+      () => undefined,
+    );
     process.exitCode = 1;
     process.disconnect?.();
   },

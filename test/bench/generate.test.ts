@@ -43,7 +43,10 @@ describe('bench data generators', () => {
   it('edifactOrders: UNT counts its message, UNZ its messages', () => {
     const text = generateString({ targetBytes: 30_000, seed: 3, generate: edifactOrders });
     // Split on unreleased apostrophes only (ISO 9735 release character `?`).
-    const segments = text.slice(9).split(/(?<!(?:^|[^?])(?:\?\?)*\?)'/).filter(Boolean);
+    const segments = text
+      .slice(9)
+      .split(/(?<!(?:^|[^?])(?:\?\?)*\?)'/)
+      .filter(Boolean);
     let inMessage = 0;
     let messages = 0;
     for (const segment of segments) {
