@@ -4,7 +4,7 @@
  */
 
 export { validateGuides, validateSet, type SetContext, type SetValidation, type ValidateGuidesOptions } from './validate.js';
-export { findGuide, findDictionary, guideVersion, listGuides } from './registry.js';
+export { findGuide, findDictionary, guideOutline, guideVersion, listGuides } from './registry.js';
 export { childLoops, findLoops, firstSegment, hierarchyLevels, loopsAt, segmentsOf, walkTree } from './tree.js';
 export { elementProblems, segmentProblems, setProblems, type ElementProblem, type SegmentProblem } from './problems.js';
 export type { CompiledGuide, CompiledLoop, CompiledEntry, CompiledSegment, CompiledElement } from './compile.js';

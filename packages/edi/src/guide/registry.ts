@@ -136,3 +136,17 @@ function lookupGuide(standard: Standard, version: string, setId: string): Compil
 export function listGuides(): { standard: Standard; version: string; id: string; name: string; coverage: string }[] {
   return setGuideFiles.map((g) => ({ standard: g.standard, version: g.version, id: g.id, name: g.name, coverage: g.coverage }));
 }
+
+/**
+ * A guide's loop structure in one line: segment tags in order, loops as
+ * `ID(…)` with their first segment first — e.g. `ST BEG … PO1(PO1 LIN …) CTT(CTT AMT) SE`.
+ * For consumers that need only the outline (maps checking a map file against
+ * the set); undefined when there is no guide.
+ */
+export function guideOutline(standard: Standard, version: string, setId: string): string | undefined {
+  const guide = findGuide(standard, version, setId);
+  if (guide === undefined) return undefined;
+  const write = (entries: CompiledGuide['root']['entries']): string =>
+    entries.map((e) => (e.loop === undefined ? e.tag : `${e.loop.id}(${write(e.loop.entries)})`)).join(' ');
+  return write(guide.root.entries);
+}

@@ -5,7 +5,7 @@ import { parseEdi } from '../parse.js';
 import { allIssues } from '../envelope.js';
 import type { EdiIssue, Interchange, TransactionSet } from '../types.js';
 import { elementProblems, segmentProblems, setProblems } from './problems.js';
-import { findGuide, guideVersion, listGuides } from './registry.js';
+import { findGuide, guideOutline, guideVersion, listGuides } from './registry.js';
 import { validateGuides, validateSet } from './validate.js';
 
 const fixtures = fileURLToPath(new URL('../../guides/fixtures/', import.meta.url));
@@ -149,6 +149,12 @@ describe('guide selection', () => {
     expect(findGuide('x12', '004010', '999')).toBeUndefined();
     expect(findGuide('edifact', 'D96A', 'ORDERS')?.coverage).toBe('common');
     expect(findGuide('edifact', 'D3', 'CONTRL')?.id).toBe('CONTRL');
+  });
+
+  it('gives a one-line outline of a guide', () => {
+    expect(guideOutline('x12', '004010', '997')).toBe('ST AK1 AK2(AK2 AK3(AK3 AK4) AK5) AK9 SE');
+    expect(guideOutline('edifact', 'D96A', 'CONTRL')).toBe('UNH UCI SG1(UCM SG2(UCS UCD)) SG3(UCF SG4(UCM SG5(UCS UCD))) UNT');
+    expect(guideOutline('x12', '004060', '856')).toBeUndefined();
   });
 
   it('reports an unknown set as not supported (AK502 1) and builds no tree', () => {
