@@ -74,7 +74,13 @@ describe('outbound maps', () => {
     expect(r.text).toContain('PO1*1*24*EA*12.50**UP*012345678905*VN*TPS-100~\nACK*IA*24*EA*068*20261201~');
     expect(r.text).toContain('PO1*2*3*CA*****VN*STP-RED1~\nACK*IA*3*CA~'); // Initech: backordered is IA (p_003/855.yaml)
     expect(map.file).toBe('p_003/855.yaml');
-    const standard = repository.select({ partner: null, standard: 'x12', version: '004010', setId: '855', direction: 'outbound' })!;
+    const standard = repository.select({
+      partner: null,
+      standard: 'x12',
+      version: '004010',
+      setId: '855',
+      direction: 'outbound',
+    })!;
     expect((await renderOutbound(standard, x12Ack, envelope)).text).toContain('ACK*IB*3*CA~');
     const parsed = parseEdi(r.text!);
     expect(parsed.issues).toEqual([]);
@@ -97,6 +103,7 @@ describe('outbound maps', () => {
       map,
       {
         ...ack,
+        parties: [{ role: 'shipTo', id: '4012345000016', idQualifier: '9', name: 'Nordwind Lager Süd' }],
         currency: 'EUR',
         lines: ack.lines.map((l) => ({ ...l, unitPrice: l.unitPrice && { ...l.unitPrice, currency: 'EUR' } })),
       },
@@ -108,12 +115,16 @@ describe('outbound maps', () => {
     );
     expect(r.text).toContain("PIA+1+STP-RED?+1?':SA'");
     expect(r.text).toContain("LIN+1+5+00012345678905:EN'");
-    const parsed = parseEdi(r.text!);
+    const parsed = parseEdi(r.bytes!);
     validateGuides(parsed.interchanges[0]!);
     expect([...parsed.issues, ...allIssues(parsed.interchanges[0]!)].map((i) => i.message)).toEqual([]);
     expect(
       parsed.interchanges[0]!.groups[0]!.sets[0]!.segments.filter((s) => s.tag === 'PIA').at(-1)!.elements[1],
     ).toEqual({ components: ["STP-RED+1'", 'SA'] });
+    expect(Buffer.from(r.bytes!).includes(Buffer.from('Lager Süd', 'latin1'))).toBe(true);
+    expect(parsed.interchanges[0]!.groups[0]!.sets[0]!.segments.find((s) => s.tag === 'NAD')!.elements[3]).toBe(
+      'Nordwind Lager Süd',
+    );
   });
   it('refuses a document that is not a valid OrderAcknowledgment, naming the field', async () => {
     const map = repository.select({

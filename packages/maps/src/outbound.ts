@@ -33,8 +33,10 @@ export interface OutboundEnvelope {
 export interface OutboundResult {
   /** ST…SE / UNH…UNT. */
   segments?: Segment[];
-  /** ISA…IEA / UNA UNB…UNZ, ready to send. */
+  /** ISA…IEA / UNA UNB…UNZ as text. */
   text?: string;
+  /** The same, encoded for the wire: ISO 8859-1 (EDIFACT UNOC, which the UNB declares; X12 extended set). */
+  bytes?: Uint8Array;
   issues: MapIssue[];
 }
 
@@ -286,7 +288,17 @@ export async function renderOutbound(
         ? ['ISA', ...s.elements.map((e) => (typeof e === 'string' ? e : ''))].join(d.element) + d.segment
         : serializeSegment(s, d, map.standard)) + (d.lineSuffix ?? '');
     const text = una + lines.map(write).join('');
-    return { segments: set, text, issues };
+    const outside = [...text].find((c) => c.codePointAt(0)! > 0xff);
+    if (outside) {
+      issues.push({
+        code: 'UNWRITABLE_VALUE',
+        severity: 'error',
+        message: `'${outside}' is outside ISO 8859-1 (UNOC)`,
+        hint: 'the document holds a character the interchange cannot carry; transliterate it in the document or the map',
+      });
+      return { segments: set, text, issues };
+    }
+    return { segments: set, text, bytes: Buffer.from(text, 'latin1'), issues };
   } catch (e) {
     // X12 has no release character: a delimiter inside a value cannot be sent.
     issues.push({
