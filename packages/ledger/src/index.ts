@@ -12,6 +12,7 @@ export {
   DEFAULT_RETRY_POLICIES,
   FALLBACK_RETRY_POLICY,
   type DeadLetter,
+  type EnqueueOptions,
   type JobContext,
   type JobEnvelope,
   type JobHandler,

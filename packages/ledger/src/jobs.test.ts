@@ -112,6 +112,18 @@ describe.each(drivers)('pg-boss jobs on $name', (driver) => {
     expect(await ledger.replayDeadLetter(dead.id)).toBeUndefined();
   });
 
+  it('lets one job carry its own retry policy', async () => {
+    const attempts: number[] = [];
+    await ledger.work('test.own', (_p, ctx) => {
+      attempts.push(ctx.attempt);
+      return Promise.reject(new Error(`no (${ctx.maxAttempts})`));
+    });
+    await ledger.enqueue('test.own', {}, { retry: { maxAttempts: 2, baseMs: 10, backoffCapMs: 10 } });
+    const dead = await waitFor('the dead letter', async () => (await jobs.listDeadLetters('test.own'))[0]);
+    expect(attempts).toEqual([1, 2]);
+    expect(dead.errors).toEqual(['no (2)', 'no (2)']);
+  });
+
   it('schedules the retention run', async () => {
     await ledger.scheduleRetention('*/5 * * * *');
     const schedules = await jobs.boss.getSchedules();

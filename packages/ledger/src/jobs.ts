@@ -70,6 +70,8 @@ export interface JobEnvelope<T = unknown> {
   errors: string[];
   /** Set on a job made by {@link Jobs.replayDeadLetter}: the dead letter's id. */
   replayOf?: string;
+  /** This job's own retry policy, over its flow's. */
+  retry?: Partial<RetryPolicy>;
 }
 
 /** What a handler learns about the job it runs. */
@@ -78,6 +80,16 @@ export interface JobContext {
   flow: string;
   attempt: number;
   maxAttempts: number;
+}
+
+/** Options of {@link Jobs.enqueue}. */
+export interface EnqueueOptions {
+  /** Postpone the first attempt (milliseconds, measured by the database clock). */
+  delayMs?: number;
+  /** pg-boss singleton key: at most one queued job with this key. */
+  singletonKey?: string;
+  /** Retry policy for this job only, over the flow's. */
+  retry?: Partial<RetryPolicy>;
 }
 
 /** A job handler: resolve to complete, throw to fail this attempt. */
@@ -177,9 +189,18 @@ export class Jobs {
     this.#queues.add(name);
   }
 
-  /** Enqueues a job for `flow`; resolves to its id. `delayMs` postpones the first attempt. */
-  async enqueue<T>(flow: string, payload: T, opts: { delayMs?: number; singletonKey?: string } = {}): Promise<string> {
-    const envelope: JobEnvelope<T> = { payload, attempt: 1, firstEnqueuedAt: new Date().toISOString(), errors: [] };
+  /**
+   * Enqueues a job for `flow`; resolves to its id. `delayMs` postpones the
+   * first attempt; `retry` overrides the flow's policy for this job only.
+   */
+  async enqueue<T>(flow: string, payload: T, opts: EnqueueOptions = {}): Promise<string> {
+    const envelope: JobEnvelope<T> = {
+      payload,
+      attempt: 1,
+      firstEnqueuedAt: new Date().toISOString(),
+      errors: [],
+      ...(opts.retry ? { retry: opts.retry } : {}),
+    };
     return this.#send(flow, envelope, opts.delayMs ?? 0, opts.singletonKey);
   }
 
@@ -201,12 +222,13 @@ export class Jobs {
    */
   async work<T>(flow: string, handler: JobHandler<T>, opts: { concurrency?: number } = {}): Promise<void> {
     await this.#queue(flow);
-    const policy = this.policy(flow);
+    const flowPolicy = this.policy(flow);
     const pollingIntervalSeconds = Math.max(0.5, this.#opts.pollingIntervalSeconds ?? 2);
     for (let i = 0; i < (opts.concurrency ?? 1); i++) {
       await this.boss.work<JobEnvelope<T>>(flow, { batchSize: 1, pollingIntervalSeconds }, async (jobs) => {
         for (const job of jobs) {
           const env = job.data;
+          const policy = env.retry ? { ...flowPolicy, ...env.retry } : flowPolicy;
           try {
             await handler(env.payload, { id: job.id, flow, attempt: env.attempt, maxAttempts: policy.maxAttempts });
           } catch (err) {

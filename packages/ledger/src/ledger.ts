@@ -4,7 +4,7 @@
  */
 import { and, eq, sql } from 'drizzle-orm';
 import { openDatabase, type Database, type Db } from './db.js';
-import { Jobs, type JobHandler, type JobsOptions } from './jobs.js';
+import { Jobs, type EnqueueOptions, type JobHandler, type JobsOptions } from './jobs.js';
 import { migrate, type MigrateResult } from './migrate.js';
 import {
   acknowledgments,
@@ -169,7 +169,7 @@ export class Ledger {
   }
 
   /** Enqueues a durable job (see {@link Jobs.enqueue}); {@link startJobs} first. */
-  async enqueue<T>(flow: string, payload: T, opts?: { delayMs?: number; singletonKey?: string }): Promise<string> {
+  async enqueue<T>(flow: string, payload: T, opts?: EnqueueOptions): Promise<string> {
     return (await this.#started()).enqueue(flow, payload, opts);
   }
 
