@@ -83,7 +83,7 @@ describe.skipIf(!pgInfo.url)('edigate ingest and edigate ledger (PostgreSQL)', (
     if (savedUrl === undefined) delete process.env.DATABASE_URL;
     else process.env.DATABASE_URL = savedUrl;
     rmSync(home, { recursive: true, force: true });
-    await dropSchemas(pgInfo.url!, schema);
+    await dropSchemas(pgInfo.url!, schema, `${schema}_jobs`);
   });
 
   it('ingests, records a repeat as a duplicate, and lists and shows them', async () => {
