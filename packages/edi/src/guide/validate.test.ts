@@ -109,6 +109,19 @@ const variants: Variant[] = [
   { name: 'ORDERS: BGM with a fifth element', file: 'edifact/D96A_ORDERS.edi', change: replace('BGM+220+PO4500012345+9', 'BGM+220+PO4500012345+9+AB+X'), expect: { code: 'ELEMENT_TOO_MANY', contrl: '16', element: 5 } },
   { name: 'ORDERS: SG7 six times (max 5)', file: 'edifact/D96A_ORDERS.edi', change: edifactAfter('CUX+2:EUR:9', Array.from({ length: 5 }, () => 'CUX+2:EUR:9').join("'\n")), expect: { code: 'LOOP_OVER_MAXIMUM', contrl: '36', loopId: 'SG7' } },
   { name: 'INVOIC: SG48 missing', file: 'edifact/D96A_INVOIC.edi', change: (t) => t.replace("MOA+86:2940.3'\nMOA+79:2430'\n", ''), expect: { code: 'SEGMENT_MANDATORY_MISSING', contrl: '13', segmentTag: 'MOA', loopId: 'SG48' } },
+  // One variant for every other guide.
+  { name: '4010 810: TDS missing', file: 'x12/004010_810.edi', change: removeLines('TDS*243000'), expect: { code: 'SEGMENT_MANDATORY_MISSING', ak304: '3', segmentTag: 'TDS' } },
+  { name: '5010 810: IT1 quantity without unit (P020304)', file: 'x12/005010_810.edi', change: replace('IT1*1*120*EA*9.25', 'IT1*1*120**9.25'), expect: { code: 'ELEMENT_CONDITIONAL_MISSING', ak403: '2', element: 3, loopId: 'IT1' } },
+  { name: '4010 855: BAK04 not a date', file: 'x12/004010_855.edi', change: replace('BAK*00*AC*PO-4500012345*20261128', 'BAK*00*AC*PO-4500012345*2026112A'), expect: { code: 'ELEMENT_INVALID_DATE', ak403: '8', segmentPosition: 2, element: 4 } },
+  { name: '5010 855: ACK loop before PO1', file: 'x12/005010_855.edi', change: insertAfter('REF*VN*SO-99812', 'ACK*IA*1*EA'), expect: { code: 'SEGMENT_UNEXPECTED', ak304: '2', segmentTag: 'ACK', segmentPosition: 4 } },
+  { name: '5010 856: HL03 missing', file: 'x12/005010_856.edi', change: replace('HL*2*1*O', 'HL*2*1'), expect: { code: 'ELEMENT_MANDATORY_MISSING', ak403: '1', segmentTag: 'HL', element: 3, loopId: 'HL' } },
+  { name: '5010 846: BIA missing', file: 'x12/005010_846.edi', change: removeLines('BIA*00*MM*INV-ADV-0042*20261128*1200'), expect: { code: 'SEGMENT_MANDATORY_MISSING', ak304: '3', segmentTag: 'BIA', segmentPosition: 2 } },
+  { name: '5010 997: AK4 outside an AK3 loop', file: 'x12/005010_997.edi', change: insertAfter('AK2*850*0001', 'AK4*1*143*7'), expect: { code: 'SEGMENT_UNEXPECTED', ak304: '2', segmentTag: 'AK4', segmentPosition: 4, loopId: 'AK2' } },
+  { name: '5010 997: AK501 not a 717 code', file: 'x12/005010_997.edi', change: replace('AK5*A', 'AK5*Z'), expect: { code: 'ELEMENT_INVALID_CODE', ak403: '7', segmentTag: 'AK5', value: 'Z' } },
+  { name: 'ORDRSP: BGM missing', file: 'edifact/D96A_ORDRSP.edi', change: replace("BGM+231+RSP-99812+29+AP'\n", ''), expect: { code: 'SEGMENT_MANDATORY_MISSING', contrl: '13', segmentTag: 'BGM' } },
+  { name: 'DESADV: package count not numeric', file: 'edifact/D96A_DESADV.edi', change: replace('PAC+2++CT', 'PAC+X2++CT'), expect: { code: 'ELEMENT_INVALID_CHARACTER', contrl: '37', segmentTag: 'PAC', loopId: 'SG11', element: 1 } },
+  { name: 'INVRPT: INV group without its mandatory QTY', file: 'edifact/D96A_INVRPT.edi', change: replace("QTY+145:240'\n", ''), expect: { code: 'SEGMENT_MANDATORY_MISSING', contrl: '13', segmentTag: 'QTY', loopId: 'SG11' } },
+  { name: 'CONTRL: UCI action code missing', file: 'edifact/D96A_CONTRL.edi', change: replace('5498765000010:14+4', '5498765000010:14'), expect: { code: 'ELEMENT_MANDATORY_MISSING', contrl: '13', segmentTag: 'UCI', element: 4 } },
 ];
 
 describe('one-change variants report the standard codes at the right position', () => {
