@@ -13,6 +13,8 @@ export interface SelfSignedOptions {
   notBefore?: Date;
   /** Organisation name (O=). */
   organization?: string;
+  /** subjectAltName entries (DNS names or IP addresses), for TLS server certificates. */
+  altNames?: string[];
 }
 
 /** A PEM key pair with a self-signed certificate. */
@@ -51,6 +53,15 @@ export function createSelfSigned(opts: SelfSignedOptions): KeyAndCertificate {
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, dataEncipherment: true, nonRepudiation: true },
     { name: 'subjectKeyIdentifier' },
+    ...(opts.altNames?.length
+      ? [
+          {
+            name: 'subjectAltName',
+            // RFC 5280 §4.2.1.6: GeneralName dNSName [2] / iPAddress [7].
+            altNames: opts.altNames.map((n) => (/^[\d.]+$|:/.test(n) ? { type: 7, ip: n } : { type: 2, value: n })),
+          },
+        ]
+      : []),
   ]);
   cert.sign(forge.pki.privateKeyFromPem(keyPem), forge.md.sha256.create());
   const certificate = forge.pki.certificateToPem(cert);
