@@ -6,6 +6,7 @@ import { allIssues } from '../envelope.js';
 import type { EdiIssue, Interchange, TransactionSet } from '../types.js';
 import { elementProblems, segmentProblems, setProblems } from './problems.js';
 import { findGuide, guideOutline, guideVersion, listGuides } from './registry.js';
+import { findLoops } from './tree.js';
 import { validateGuides, validateSet } from './validate.js';
 
 const fixtures = fileURLToPath(new URL('../../guides/fixtures/', import.meta.url));
@@ -177,6 +178,17 @@ describe('guide selection', () => {
     expect(result.supported).toBe(false);
     expect(result.tree).toBeUndefined();
     expect(result.issues).toEqual([expect.objectContaining({ code: 'SET_NOT_SUPPORTED', level: 'set', codes: { ak502: '1' } })]);
+  });
+
+  it('a set cut short (no SE) gets no missing-segment findings for what never came', () => {
+    const text = fixture('x12/004010_850.edi').replace(/CTT\*2\*168~\nAMT\*TT\*2430~\nSE\*28\*0001~\n/, '');
+    const interchange = parseEdi(text).interchanges[0]!;
+    validateGuides(interchange);
+    const set = interchange.groups[0]!.sets[0]!;
+    expect(set.complete).toBe(false);
+    expect(set.supported).toBe(true);
+    expect(set.issues.filter((i) => guideCodes.has(i.code))).toEqual([]);
+    expect(findLoops(set.tree!.root, 'PO1')).toHaveLength(2);
   });
 
   it('validateGuides twice adds nothing the second time', () => {
