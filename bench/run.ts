@@ -7,6 +7,7 @@
  * markdown section; this prints the sections and writes them all to
  * `bench/out/latest.md`. Flags are passed to every area unchanged.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,6 +17,23 @@ import { parseBenchArgs } from './lib/args.js';
 const defaultAreas = ['edi', 'ledger', 'as2', 'maps'];
 
 type AreaModule = { default: (args: string[]) => Promise<string> };
+
+/** `abc1234` (+ "with uncommitted changes in packages/") when run from a git checkout; '' otherwise. */
+function gitRevision(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'packages'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    return dirty ? `${head} with uncommitted changes in packages/` : head;
+  } catch {
+    return '';
+  }
+}
 
 function areaFile(area: string): string {
   return fileURLToPath(new URL(`./${area}.ts`, import.meta.url));
@@ -37,7 +55,7 @@ async function main(): Promise<number> {
   const header = [
     `# edigate benchmarks`,
     '',
-    `${new Date().toISOString()} · Node ${process.version} · ${cpu} × ${cpus().length} · ${Math.round(totalmem() / 2 ** 30)} GiB RAM · ` +
+    `${new Date().toISOString()} · ${gitRevision() || 'no git'} · Node ${process.version} · ${cpu} × ${cpus().length} · ${Math.round(totalmem() / 2 ** 30)} GiB RAM · ` +
       `\`pnpm bench ${argv.join(' ')}\`${parsed.quick ? ' (quick)' : ''} · median of ${parsed.runs} run(s)`,
     '',
   ].join('\n');
