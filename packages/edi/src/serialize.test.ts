@@ -55,3 +55,11 @@ describe('serialize', () => {
     expect(serializeSegment({ tag: 'FTX', elements: ['A+B', { components: ["C'D", 'E'] }], offset: 0, length: 0 }, d, 'edifact')).toBe("FTX+A?+B+C?'D:E'");
   });
 });
+
+describe('plainSegment', () => {
+  it('gives a parsed segment as a plain value', async () => {
+    const { plainSegment } = await import('./values.js');
+    const seg = one(x12).groups[0]!.sets[0]!.segments[1]!;
+    expect(plainSegment(seg)).toEqual({ tag: 'BEG', elements: ['00', 'SA', 'PO1', '', '20240315'], offset: seg.offset, length: 24 });
+  });
+});

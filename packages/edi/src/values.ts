@@ -33,3 +33,13 @@ export function componentOf(value: ElementValue | undefined, n = 1): string {
 export function elementText(segment: Segment, n: number, component = 1): string {
   return componentOf(segment.elements[n - 1], component);
 }
+
+/**
+ * The segment as a plain object (own `tag`, `elements`, `offset`, `length`).
+ * Segments read by the parser split their elements on first read and expose
+ * `elements` as a getter; use this where a plain value is needed (structural
+ * equality in tests, spreading, structured cloning).
+ */
+export function plainSegment(segment: Segment): Segment {
+  return { tag: segment.tag, elements: segment.elements, offset: segment.offset, length: segment.length };
+}
