@@ -84,8 +84,30 @@ function trimmed(p: PartyId): PartyId {
   return { qualifier: p.qualifier.trim(), id: p.id.trim() };
 }
 
+/**
+ * Whether the partner's delimiters can be mirrored: each a single character
+ * that is no letter, digit or space, all distinct, an EDIFACT decimal mark `.`
+ * or `,`, and no finding about them (TA105 004/026/027, the UNA). Otherwise
+ * edigate answers with its own.
+ */
+function mirrorable(ic: Interchange): boolean {
+  const d = ic.delimiters;
+  const chars = [d.element, d.component, d.segment, d.repetition, d.release].filter(
+    (c): c is string => c !== undefined && c !== '',
+  );
+  if (chars.some((c) => [...c].length !== 1 || /[\p{L}\p{N}\s]/u.test(c))) return false;
+  if (new Set(chars).size !== chars.length) return false;
+  if (d.decimal !== undefined && d.decimal !== '.' && d.decimal !== ',') return false;
+  return !ic.issues.some(
+    (i) =>
+      ['004', '026', '027'].includes(i.codes.ta105 ?? '') ||
+      i.code === 'INVALID_SEGMENT_TERMINATOR' ||
+      i.segmentTag === 'UNA',
+  );
+}
+
 function x12Delimiters(ic: Interchange, mode: AckPolicy['delimiters']): Delimiters {
-  if (mode !== 'mirror') return ourX12Delimiters;
+  if (mode !== 'mirror' || !mirrorable(ic)) return ourX12Delimiters;
   const d: Delimiters = {
     element: ic.delimiters.element,
     component: ic.delimiters.component,
@@ -94,11 +116,13 @@ function x12Delimiters(ic: Interchange, mode: AckPolicy['delimiters']): Delimite
   if (ic.delimiters.repetition !== undefined) d.repetition = ic.delimiters.repetition;
   if (ic.delimiters.lineSuffix !== undefined) d.lineSuffix = ic.delimiters.lineSuffix;
   if (d.component === '') d.component = pickFree(d, ['>', ':', '\\', '{']);
+  // A 005010 acknowledgment (999) of a 004010 interchange needs a repetition separator; echoed values must not hold it.
+  if (d.repetition === undefined || d.repetition === '') d.repetition = pickFree(d, ['^', '!', '`', '{']);
   return d;
 }
 
 function edifactDelimiters(ic: Interchange, mode: AckPolicy['delimiters']): Delimiters {
-  return mode === 'mirror' ? { ...ic.delimiters } : ourEdifactDelimiters;
+  return mode === 'mirror' && mirrorable(ic) ? { ...ic.delimiters } : ourEdifactDelimiters;
 }
 
 /**

@@ -59,8 +59,9 @@ const maxUcs = 999;
 /** The CONTRL message version edigate sends (the syntax-3 service message; the D96A CONTRL guide reads it). */
 export const contrlMessageType: Composite = { components: ['CONTRL', 'D', '3', 'UN'] };
 
+/** An UNB party; an id the partner's UNB did not give (unreadable there) becomes `UNKNOWN`. */
 function party(p: PartyId): ElementValue {
-  return composite(clean(p.id, 35), clean(p.qualifier, 4));
+  return composite(clean(p.id, 35) || 'UNKNOWN', clean(p.qualifier, 4));
 }
 
 // Component widths of the composites a CONTRL echoes (ISO 9735 syntax 3 / D.96A service directory).

@@ -369,6 +369,26 @@ export interface X12InterchangeOptions {
   encoding?: string;
 }
 
+// X12 I05 Interchange ID Qualifier (005010 list: 01–38, AM, NR, SA, SN, ZZ), as the envelope checker reads it.
+const idQualifiers = new Set([
+  ...Array.from({ length: 38 }, (_, i) => String(i + 1).padStart(2, '0')),
+  'AM',
+  'NR',
+  'SA',
+  'SN',
+  'ZZ',
+]);
+
+/**
+ * An ISA party fit for our ISA: a qualifier outside I05 (the partner's ISA was
+ * unreadable there) becomes ZZ (mutually defined), an empty id `UNKNOWN`.
+ */
+function isaParty(p: PartyId, d: Delimiters): { qualifier: string; id: string } {
+  const qualifier = echo(p.qualifier.trim(), d);
+  const id = echo(p.id.trim(), d, 15);
+  return { qualifier: idQualifiers.has(qualifier) ? qualifier : 'ZZ', id: pad(id === '' ? 'UNKNOWN' : id, 15) };
+}
+
 function pad(value: string, width: number): string {
   return value.length >= width ? value.slice(0, width) : value.padEnd(width, ' ');
 }
@@ -385,11 +405,8 @@ export function x12Interchange(options: X12InterchangeOptions): Interchange {
   if (v5010 && (d.repetition === undefined || d.repetition === '')) d.repetition = pickFree(d, ['^', '!', '`', '{']);
   if (!v5010) delete d.repetition;
   const ctl = controlNumber(options.controlNumber, 9);
-  const sender = { qualifier: pad(echo(options.sender.qualifier, d), 2), id: pad(echo(options.sender.id, d), 15) };
-  const receiver = {
-    qualifier: pad(echo(options.receiver.qualifier, d), 2),
-    id: pad(echo(options.receiver.id, d), 15),
-  };
+  const sender = isaParty(options.sender, d);
+  const receiver = isaParty(options.receiver, d);
   const isa: Segment = {
     tag: 'ISA',
     elements: [
