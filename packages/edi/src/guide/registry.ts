@@ -14,6 +14,7 @@ import x12v4010s850 from '../../guides/x12/004010/850.json' with { type: 'json' 
 import x12v4010s855 from '../../guides/x12/004010/855.json' with { type: 'json' };
 import x12v4010s856 from '../../guides/x12/004010/856.json' with { type: 'json' };
 import x12v4010s997 from '../../guides/x12/004010/997.json' with { type: 'json' };
+import x12v4010s999 from '../../guides/x12/004010/999.json' with { type: 'json' };
 import x12v5010Segments from '../../guides/x12/005010/segments.json' with { type: 'json' };
 import x12v5010s810 from '../../guides/x12/005010/810.json' with { type: 'json' };
 import x12v5010s846 from '../../guides/x12/005010/846.json' with { type: 'json' };
@@ -41,6 +42,7 @@ export const setGuideFiles: readonly SetGuideFile[] = [
   x12v4010s855,
   x12v4010s856,
   x12v4010s997,
+  x12v4010s999,
   x12v5010s810,
   x12v5010s846,
   x12v5010s850,

@@ -160,7 +160,7 @@ describe('guide selection', () => {
     expect(guideVersion('edifact', 'D:96A')).toBe('D96A');
     expect(findGuide('x12', '004010VICS', '850')?.id).toBe('850');
     expect(findGuide('x12', '003010', '850')).toBeUndefined();
-    expect(findGuide('x12', '004010', '999')).toBeUndefined();
+    expect(findGuide('x12', '004010', '999')?.coverage).toBe('full');
     expect(findGuide('edifact', 'D96A', 'ORDERS')?.coverage).toBe('common');
     expect(findGuide('edifact', 'D3', 'CONTRL')?.id).toBe('CONTRL');
   });
