@@ -8,13 +8,23 @@ const repoRoot = path.resolve(import.meta.dirname, '../../../..');
 const home = mkdtempSync(path.join(os.tmpdir(), 'edigate-maps-'));
 cpSync(path.join(repoRoot, 'maps'), path.join(home, 'maps'), { recursive: true });
 mkdirSync(path.join(home, 'partner-profiles'));
-for (const p of ['p_003', 'p_004']) cpSync(path.join(repoRoot, 'partner-profiles', `${p}.yaml`), path.join(home, 'partner-profiles', `${p}.yaml`));
+for (const p of ['p_003', 'p_004'])
+  cpSync(path.join(repoRoot, 'partner-profiles', `${p}.yaml`), path.join(home, 'partner-profiles', `${p}.yaml`));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 function io() {
   const out: string[] = [];
   const err: string[] = [];
-  return { out, err, text: () => out.join(''), io: { stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t), stdin: async function* () {} } };
+  return {
+    out,
+    err,
+    text: () => out.join(''),
+    io: {
+      stdout: (t: string) => void out.push(t),
+      stderr: (t: string) => void err.push(t),
+      stdin: async function* () {},
+    },
+  };
 }
 
 describe('edigate maps check / maps test / translate', () => {
@@ -30,7 +40,9 @@ describe('edigate maps check / maps test / translate', () => {
     const o = io();
     expect(await run(['maps', 'check', '--home', home], o.io)).toBe(1);
     expect(o.text()).toMatch(/FAIL maps\/p_003\/850\.yaml/);
-    expect(o.text()).toMatch(/ELEMENT_PAST_END p_003\/850\.yaml:\d+:\d+ fields\.declaredLineCount: CTT09: CTT has 7 elements/);
+    expect(o.text()).toMatch(
+      /ELEMENT_PAST_END p_003\/850\.yaml:\d+:\d+ fields\.declaredLineCount: CTT09: CTT has 7 elements/,
+    );
     writeFileSync(file, good);
   });
   it('maps test: passes, then shows a readable diff when an expectation drifts', async () => {
@@ -51,19 +63,38 @@ describe('edigate maps check / maps test / translate', () => {
   });
   it('translate: finds the partner from the sender, prints documents, exit 1 on a failed set', async () => {
     const o = io();
-    expect(await run(['translate', path.join(home, 'maps/p_003/tests/po-basic.edi'), '--home', home, '--json'], o.io)).toBe(0);
-    const [r] = JSON.parse(o.text()) as { map: string; document: { externalId: string; source: { partner: string } } }[];
-    expect(r).toMatchObject({ map: 'p_003/850.yaml', document: { externalId: 'PO-45001', source: { partner: 'p_003' } } });
+    expect(
+      await run(['translate', path.join(home, 'maps/p_003/tests/po-basic.edi'), '--home', home, '--json'], o.io),
+    ).toBe(0);
+    const [r] = JSON.parse(o.text()) as {
+      map: string;
+      document: { externalId: string; source: { partner: string } };
+    }[];
+    expect(r).toMatchObject({
+      map: 'p_003/850.yaml',
+      document: { externalId: 'PO-45001', source: { partner: 'p_003' } },
+    });
     const f = io();
-    expect(await run(['translate', path.join(home, 'maps/p_003/tests/po-unknown-unit.edi'), '--home', home], f.io)).toBe(1);
+    expect(
+      await run(['translate', path.join(home, 'maps/p_003/tests/po-unknown-unit.edi'), '--home', home], f.io),
+    ).toBe(1);
     expect(f.text()).toMatch(/UNKNOWN_CODE .*unknown code 'XX' in table x12Unit \(input segment 4 PO1\)/);
   });
   it('translate: a sender with no partner gets the standard maps; --partner overrides', async () => {
     const file = path.join(home, 'stranger.edi');
-    writeFileSync(file, readFileSync(path.join(home, 'maps/p_003/tests/po-basic.edi'), 'latin1').replace('INITECH        ', 'STRANGER       ').replace('*INITECH*', '*STRANGER*'), 'latin1');
+    writeFileSync(
+      file,
+      readFileSync(path.join(home, 'maps/p_003/tests/po-basic.edi'), 'latin1')
+        .replace('INITECH        ', 'STRANGER       ')
+        .replace('*INITECH*', '*STRANGER*'),
+      'latin1',
+    );
     const o = io();
     await run(['translate', file, '--home', home, '--json'], o.io);
-    expect(JSON.parse(o.text())[0]).toMatchObject({ map: 'standard/x12/004010/850.yaml', document: { source: { partner: null } } });
+    expect(JSON.parse(o.text())[0]).toMatchObject({
+      map: 'standard/x12/004010/850.yaml',
+      document: { source: { partner: null } },
+    });
     const p = io();
     await run(['translate', file, '--partner', 'p_003', '--home', home, '--json'], p.io);
     expect(JSON.parse(p.text())[0]).toMatchObject({ map: 'p_003/850.yaml' });
