@@ -77,6 +77,7 @@ const cases: Case[] = [
   { name: 'last segment without terminator', input: () => fixture(x12).toString('latin1').slice(0, -2), code: 'MISSING_SEGMENT_TERMINATOR', codes: { ta105: '023' } },
   // EDIFACT (CONTRL 0085)
   { name: 'UNT count wrong', input: () => mutate(fact, "UNT+9+1'", "UNT+8+1'"), code: 'SET_COUNT_MISMATCH', codes: { contrl: '29' }, segmentPosition: 9 },
+  { name: 'UNH S009 without agency', input: () => mutate(fact, "UNH+1+ORDERS:D:96A:UN'", "UNH+1+ORDERS:D:96A'"), code: 'SET_ID_INVALID', codes: { contrl: '13' } },
   { name: 'UNT reference wrong', input: () => mutate(fact, "UNT+9+1'", "UNT+9+7'"), code: 'SET_REFERENCE_MISMATCH', codes: { contrl: '28' } },
   { name: 'UNT missing', input: () => mutate(fact, "UNT+9+1'\r\n", ''), code: 'SET_TRAILER_MISSING', codes: { contrl: '13' } },
   { name: 'duplicate UNH reference', input: () => mutate(fact, "UNH+2+", 'UNH+1+').replace("UNT+9+2'", "UNT+9+1'"), code: 'DUPLICATE_SET', codes: { contrl: '26' } },

@@ -396,6 +396,14 @@ export class EnvelopeBuilder {
         codes: this.x12 ? { ak502: Ak502.invalidSetId } : { contrl: id === '' ? Contrl.missing : Contrl.invalidValue },
       });
     }
+    if (!this.x12 && set.id !== '' && (elementText(segment, 2, 2) === '' || elementText(segment, 2, 3) === '' || elementText(segment, 2, 4) === '')) {
+      // ISO 9735-1 UNH S009: 0065 type, 0052 version, 0054 release and 0051 agency are all mandatory.
+      this.setIssue(IssueCode.setIdInvalid, 'message identifier (UNH S009) lacks version, release or agency', {
+        ...loc,
+        element: 2,
+        codes: { contrl: Contrl.missing },
+      });
+    }
     if (this.x12 ? !/^.{4,9}$/.test(controlNumber) : controlNumber === '' || controlNumber.length > 14) {
       this.setIssue(IssueCode.setControlNumberInvalid, 'transaction set control number missing or invalid', {
         ...loc,
