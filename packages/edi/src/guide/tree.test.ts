@@ -85,6 +85,12 @@ describe('loop tree', () => {
     expect(set.tree).toBeUndefined();
   });
 
+  it('ORDRSP: parties in SG3 and lines in SG26 (one more heading group than ORDERS)', () => {
+    const tree = firstSet('edifact/D96A_ORDRSP.edi').tree!;
+    expect(childLoops(tree.root, 'SG3')).toHaveLength(2);
+    expect(childLoops(tree.root, 'SG26').map((l) => elementText(firstSegment(l, 'LIN')!, 2))).toEqual(['5', '3']);
+  });
+
   it('unexpected segments stay in the tree where they stood', () => {
     const text = readFileSync(`${fixtures}x12/004010_850.edi`, 'latin1').replace('PO4*12*1*EA~\n', 'PO4*12*1*EA~\nZZZ*1~\n');
     const interchange = parseEdi(text).interchanges[0]!;
