@@ -197,3 +197,25 @@ describe('regular expressions in JSONata', () => {
     ).rejects.toThrow(/nests quantifiers/);
   });
 });
+
+describe('JSONata function names', () => {
+  it('a misspelt function is a load error that names the right one', () => {
+    const r = loadMap(
+      'standard: x12\nversion: "004010"\nset: "850"\ndocument: Order\nfields:\n  x: { path: BEG03, expr: "$substr($value, 0, 3)" }\n',
+      { file: 'f.yaml' },
+    );
+    expect(r.issues[0]).toMatchObject({
+      code: 'JSONATA_UNKNOWN_FUNCTION',
+      message: '$substr is not a JSONata function',
+      rule: { line: 6, column: 28 },
+    }); // the $ of $substr
+    expect(r.issues[0]!.hint).toMatch(/^did you mean \$substring\?/);
+  });
+  it('functions the expression defines itself, and lambda parameters, are fine', () => {
+    const r = loadMap(
+      'standard: x12\nversion: "004010"\nset: "850"\ndocument: Order\nfields:\n  x: { expr: "($twice := function($f, $v) { $f($f($v)) }; $twice(function($n) { $n + 1 }, 1))" }\n',
+      { file: 'f.yaml' },
+    );
+    expect(r.issues).toEqual([]);
+  });
+});

@@ -83,6 +83,59 @@ const jsonataOptions: jsonata.JsonataOptions = {
   RegexEngine: GuardedRegExp as unknown as RegExpConstructor,
 };
 
+/** JSONata 2.x's function library plus what edigate binds ($el) — what an expression may call. */
+const jsonataFunctions = new Set(
+  (
+    'sum count max min average string substring substringBefore substringAfter lowercase uppercase length trim pad match contains replace split join ' +
+    'formatNumber formatBase formatInteger parseInteger number floor ceil round abs sqrt power random boolean not map zip filter single foldLeft sift ' +
+    'keys lookup append exists spread merge reverse each error assert type sort shuffle distinct base64encode base64decode encodeUrlComponent ' +
+    'encodeUrl decodeUrlComponent decodeUrl eval toMillis fromMillis clone now millis el'
+  ).split(' '),
+);
+
+/** Names an expression calls as functions but neither the library nor the expression itself defines, with their positions. */
+function unknownCalls(
+  node: unknown,
+  defined = new Set<string>(),
+  calls: { name: string; position: number }[] = [],
+): { name: string; position: number }[] {
+  if (node === null || typeof node !== 'object') return calls;
+  const n = node as {
+    type?: string;
+    procedure?: { type?: string; value?: unknown; position?: number };
+    lhs?: { type?: string; value?: unknown };
+    arguments?: { type?: string; value?: unknown }[];
+  };
+  if (n.type === 'bind' && n.lhs?.type === 'variable') defined.add(String(n.lhs.value));
+  if (n.type === 'lambda') for (const a of n.arguments ?? []) if (a.type === 'variable') defined.add(String(a.value));
+  if ((n.type === 'function' || n.type === 'partial') && n.procedure?.type === 'variable')
+    calls.push({ name: String(n.procedure.value), position: n.procedure.position ?? 0 });
+  for (const v of Object.values(node)) {
+    if (Array.isArray(v)) for (const x of v) unknownCalls(x, defined, calls);
+    else if (v && typeof v === 'object') unknownCalls(v, defined, calls);
+  }
+  return calls;
+}
+
+/** The library function closest to a misspelt name (edit distance ≤ 3, or a shared prefix). */
+function closestFunction(name: string): string | undefined {
+  const distance = (a: string, b: string): number => {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+    for (let i = 1; i <= a.length; i++)
+      for (let j = 1; j <= b.length; j++)
+        d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    return d[a.length]![b.length]!;
+  };
+  let best: string | undefined;
+  let bestD = 4;
+  for (const f of jsonataFunctions) {
+    const dist = f.startsWith(name) || name.startsWith(f) ? 1 : distance(name.toLowerCase(), f.toLowerCase());
+    if (dist < bestD) [best, bestD] = [f, dist];
+  }
+  return best;
+}
+
 /** Regular-expression literals in a JSONata syntax tree. */
 function regexLiterals(node: unknown, out: string[] = []): string[] {
   if (node === null || typeof node !== 'object') return out;
@@ -278,7 +331,26 @@ function compileExpr(r: Reader, node: Node, field: string): CompiledExpression |
   }
   try {
     const expression = jsonata(source, jsonataOptions);
-    const unsafe = regexLiterals(expression.ast()).filter(hasNestedQuantifier);
+    const ast = expression.ast();
+    const defined = new Set<string>();
+    const calls = unknownCalls(ast, defined);
+    const unknown = calls.find((c) => !jsonataFunctions.has(c.name) && !defined.has(c.name));
+    if (unknown) {
+      const base = locOf(r, node, field);
+      const quoted = isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') ? 1 : 0;
+      const guess = closestFunction(unknown.name);
+      r.issues.push({
+        code: 'JSONATA_UNKNOWN_FUNCTION',
+        severity: 'error',
+        message: `$${unknown.name} is not a JSONata function`,
+        hint: guess
+          ? `did you mean $${guess}? (functions: https://docs.jsonata.org/string-functions and the pages beside it)`
+          : 'see https://docs.jsonata.org for the function library',
+        rule: { ...base, column: base.column + quoted + Math.max(0, unknown.position - unknown.name.length - 1) },
+      });
+      return undefined;
+    }
+    const unsafe = regexLiterals(ast).filter(hasNestedQuantifier);
     if (unsafe.length) {
       err(
         r,
