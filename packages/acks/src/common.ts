@@ -3,7 +3,7 @@
  * clock, control-number formats and the cleaning of values echoed back to the
  * partner.
  */
-import type { Composite, Delimiters, EdiIssue, ElementValue, PartyId, Segment } from '@edigate/edi';
+import type { Composite, Delimiters, EdiIssue, ElementValue, Segment } from '@edigate/edi';
 
 /** When an acknowledgment is made: CCYYMMDD and HHMM (UTC is the caller's choice). */
 export interface AckClock {
@@ -73,13 +73,7 @@ export function distinctCodes(codes: readonly (string | undefined)[], max: numbe
   return out.slice(0, max);
 }
 
-/** The parties of an acknowledgment: our id as sender, the partner (the original sender) as receiver. */
-export interface AckParties {
-  sender: PartyId;
-  receiver: PartyId;
-}
-
-/** Errors and warnings of a list of issues. */
+/** True when any of the issues is an error (not a warning). */
 export function hasErrors(issues: readonly EdiIssue[]): boolean {
   return issues.some((i) => i.severity === 'error');
 }
