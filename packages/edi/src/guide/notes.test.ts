@@ -24,6 +24,12 @@ describe('acknowledgment notes from guide findings', () => {
     expect(x12Notes(issues.find((i) => i.code === 'SET_SEGMENTS_IN_ERROR')!)).toBeUndefined();
   });
 
+  it('997: no AK402 for a composite (its id is not a data element number)', () => {
+    const issues = findings('x12/005010_850.edi', (t) => t.replace('REF*DP*038', 'REF*DP*038**IA>1>IA>2>IA>3>IA'));
+    const note = x12Notes(issues.find((i) => i.code === 'ELEMENT_TOO_MANY_COMPONENTS')!);
+    expect(note?.element).toEqual({ element: 4, component: 7, code: '13' });
+  });
+
   it('997: AK3 alone for a segment finding at the root (no loop id)', () => {
     const issues = findings('x12/004010_850.edi', (t) => t.replace('BEG*00*SA*PO-4500012345**20261128~\n', ''));
     expect(x12Notes(issues.find((i) => i.code === 'SEGMENT_MANDATORY_MISSING')!)).toEqual({ segment: { segmentId: 'BEG', position: 2, code: '3' } });

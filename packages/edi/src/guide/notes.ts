@@ -47,7 +47,8 @@ export function x12Notes(issue: EdiIssue): { segment: X12SegmentNote; element?: 
   const element: X12ElementNote = { element: issue.element, code: ak403 };
   if (issue.component !== undefined) element.component = issue.component;
   if (issue.repetition !== undefined) element.repetition = issue.repetition;
-  if (issue.elementRef !== undefined) element.elementRef = issue.elementRef;
+  // AK402 is numeric (N0 1/4): a composite's id (C040) is not a data element reference number.
+  if (issue.elementRef !== undefined && /^\d{1,4}$/.test(issue.elementRef)) element.elementRef = issue.elementRef;
   if (issue.value !== undefined) element.badValue = issue.value;
   return { segment, element };
 }
