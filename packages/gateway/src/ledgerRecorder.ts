@@ -4,6 +4,7 @@ import type { HomeConfig } from './config/load.js';
 import type { Logger } from './logger.js';
 import {
   bareMessageId,
+  MemoryJobQueue,
   type As2MessageRecordView,
   type JobQueue,
   type Recorder,
@@ -91,6 +92,8 @@ export async function openLedgerBackend(o: {
   config: HomeConfig;
   log: Logger;
   inMemory: boolean;
+  /** Start the durable job system (default true); one-shot tools such as `edigate send` need none. */
+  jobs?: boolean;
 }): Promise<{ recorder: Recorder; jobs: JobQueue }> {
   const byPartner = Object.fromEntries(
     o.config.partners.filter((p) => p.retention?.days).map((p) => [p.id, p.retention!.days!]),
@@ -103,6 +106,7 @@ export async function openLedgerBackend(o: {
   });
   // An in-memory database is not durable anyway: waiting for WAL flushes only costs time (about 4 ms a statement on PGlite).
   if (o.inMemory && ledger.driver === 'pglite') await ledger.database.exec('SET synchronous_commit TO off');
+  if (o.jobs === false) return { recorder: new LedgerRecorder(ledger), jobs: new MemoryJobQueue() };
   const jobs = await ledger.startJobs({ pollingIntervalSeconds: 0.5 });
   return { recorder: new LedgerRecorder(ledger), jobs: new LedgerJobQueue(jobs) };
 }

@@ -50,7 +50,7 @@ export const registerSend: Register = (program, io, setExit) => {
       if (!partner.as2.url && !opts.url)
         throw new CliError(`partner ${partner.id} has no as2.url (use --url)`, ExitCode.unreadable);
       const log = createLogger({ level: 'silent' });
-      const { recorder, jobs } = await openLedgerBackend({ config, log, inMemory: false });
+      const { recorder, jobs } = await openLedgerBackend({ config, log, inMemory: false, jobs: false });
       try {
         const result = await sendMessage({
           config,
