@@ -124,9 +124,22 @@ describe('translation', () => {
 `);
     const [r] = await run(m, [good('0005')]);
     expect(r!.document).toMatchObject({ notes: ['2', '1', 'PO-0005'] });
-    for (const expr of ["$require('fs')", '$process.exit(1)', "$eval('process')"]) {
-      const [x] = await run(map(`  declaredLineCount: { expr: "${expr}" }\n`), [good('0006')]);
+    // Names that are not JSONata functions do not even load …
+    for (const expr of ["$require('fs')", "$Function('return 1')()"]) {
+      expect(
+        loadMap(mapText(`  declaredLineCount: { expr: "${expr}" }\n`), { file: 'x.yaml' }).issues[0],
+      ).toMatchObject({ code: 'JSONATA_UNKNOWN_FUNCTION' });
+    }
+    // … and what $eval builds at run time is JSONata again, evaluated in the same sandbox.
+    for (const expr of [
+      '$process.exit(1)',
+      "$eval('process')",
+      "$eval('$require(\\'fs\\')')",
+      "$eval('constructor.constructor')",
+    ]) {
+      const [x] = await run(map(`  notes: { expr: "${expr}" }\n`), [good('0006')]);
       expect(x!.issues.map((i) => i.code).filter((c) => c !== 'JSONATA_ERROR')).toEqual([]);
+      expect(x!.document?.notes).toBeUndefined();
     }
   });
   it('stops runaway JSONata by its limits without stopping the run', async () => {
