@@ -186,7 +186,7 @@ export async function testDrivers(): Promise<TestDriver[]> {
     url,
     schema,
     async open(opts = {}) {
-      const ledger = await openLedger({ ...opts, url, schema });
+      const ledger = await openLedger({ poolSize: 4, ...opts, url, schema });
       opened.push(ledger);
       return ledger;
     },
