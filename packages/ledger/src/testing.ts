@@ -141,7 +141,7 @@ export interface TestDriver {
   skip?: string;
   /**
    * A ledger on this file's database. PGlite: every call shares one in-memory
-   * instance. pg: every call opens its own pool on this file's schema, as a
+   * instance. pg: every call opens its own pool (4 connections unless told) on this file's schema, as a
    * replica would.
    */
   open(opts?: Omit<OpenLedgerOptions, 'url' | 'dataDir' | 'schema'>): Promise<Ledger>;
