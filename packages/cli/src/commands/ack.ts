@@ -202,10 +202,13 @@ export const registerAck: Register = (program, io, setExit) => {
         });
       }
     });
-    if (acks.length === 0)
+    if (acks.length === 0) {
+      // With the default policy an EDIFACT interchange without UNB 0031 = 1 asks for nothing: say how to get one anyway.
+      const hint = options.type === 'auto' ? ' (the partner policy asks for none; name one with --type)' : '';
       io.stderr(
-        `edigate: ${file}: no acknowledgment${options.type === 'auto' ? '' : ` of type ${options.type}`} applies to this input\n`,
+        `edigate: ${file}: no acknowledgment${options.type === 'auto' ? '' : ` of type ${options.type}`} applies to this input${hint}\n`,
       );
+    }
     if (options.out !== undefined) await writeFile(options.out, Buffer.concat(bytes));
     if (options.json) io.stdout(`${JSON.stringify({ file, acknowledgments: acks }, null, 2)}\n`);
     else if (options.out === undefined) io.stdout(text);
