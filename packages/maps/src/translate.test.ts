@@ -134,7 +134,7 @@ describe('translation', () => {
     for (const expr of [
       '$process.exit(1)',
       "$eval('process')",
-      "$eval('$require(\\'fs\\')')",
+      "$eval('$req' & 'uire()')",
       "$eval('constructor.constructor')",
     ]) {
       const [x] = await run(map(`  notes: { expr: "${expr}" }\n`), [good('0006')]);
