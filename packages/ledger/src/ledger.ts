@@ -3,7 +3,7 @@
  * numbers, what we answered, what is duplicated, late or rejected.
  */
 import { and, eq, sql } from 'drizzle-orm';
-import { openDatabase, type Database, type Db } from './db.js';
+import { openDatabase, type Database, type Db, type SqlRunner } from './db.js';
 import { Jobs, type EnqueueOptions, type JobHandler, type JobsOptions } from './jobs.js';
 import { migrate, type MigrateResult } from './migrate.js';
 import {
@@ -244,7 +244,7 @@ export class Ledger {
       dedupeUntil: sql`coalesce(${at}::timestamptz, now()) + make_interval(days => ${days}::int)`,
     };
     for (let attempt = 0; ; attempt++) {
-      const result = await this.database.transaction(async ({ db }) => {
+      const result = await this.database.transaction(async ({ db, sql: q }) => {
         const insert = () =>
           db
             .insert(interchanges)
@@ -274,7 +274,9 @@ export class Ledger {
         }
         const first = inserted[0];
         if (first) {
-          const groups = await insertGroups(db, first.id, input.groups);
+          const groups = hasRepeats(input.groups)
+            ? await insertGroups(db, first.id, input.groups)
+            : await insertGroupsAndSets(q, first.id, input.groups);
           return { id: first.id, status: input.status as RecordStatus, groups };
         }
         const [original] = await db
@@ -556,6 +558,78 @@ export class Ledger {
   }
 }
 
+/** Whether a group number repeats in the interchange, or a set number in its group. */
+function hasRepeats(groups: GroupInput[]): boolean {
+  const distinct = (xs: string[]) => new Set(xs).size === xs.length;
+  return (
+    !distinct(groups.map((g) => g.controlNumber)) || groups.some((g) => !distinct(g.sets.map((s) => s.controlNumber)))
+  );
+}
+
+/**
+ * The common case (no repeated numbers): every group and set in one statement,
+ * arrays unnested server-side, so an interchange costs the same round trips
+ * whatever its size.
+ */
+async function insertGroupsAndSets(
+  q: SqlRunner,
+  interchangeId: number,
+  groups: GroupInput[],
+): Promise<RecordedGroup[]> {
+  if (groups.length === 0) return [];
+  const sets = groups.flatMap((g, gi) => g.sets.map((s, si) => ({ gi, si, s })));
+  const { rows } = await q.query<{ kind: 'g' | 's'; id: string | number; position: number; group_position: number }>(
+    `WITH g AS (
+       INSERT INTO functional_groups
+         (interchange_id, position, functional_id, control_number, version, sender_id, receiver_id, set_count, status)
+       SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[])
+       RETURNING id, position
+     ), s AS (
+       INSERT INTO transaction_sets
+         (group_id, interchange_id, position, set_id, control_number, version, status, segment_count)
+       SELECT g.id, $1, v.position, v.set_id, v.control_number, v.version, v.status, v.segment_count
+       FROM unnest($10::int[], $11::int[], $12::text[], $13::text[], $14::text[], $15::text[], $16::int[])
+         AS v(group_position, position, set_id, control_number, version, status, segment_count)
+       JOIN g ON g.position = v.group_position
+       RETURNING id, group_id, position
+     )
+     SELECT 'g' AS kind, id, position, position AS group_position FROM g
+     UNION ALL
+     SELECT 's', s.id, s.position, g.position FROM s JOIN g ON g.id = s.group_id`,
+    [
+      interchangeId,
+      groups.map((_, i) => i),
+      groups.map((g) => g.functionalId),
+      groups.map((g) => g.controlNumber),
+      groups.map((g) => g.version),
+      groups.map((g) => g.senderId ?? null),
+      groups.map((g) => g.receiverId ?? null),
+      groups.map((g) => g.sets.length),
+      groups.map((g) => g.status),
+      sets.map((x) => x.gi),
+      sets.map((x) => x.si),
+      sets.map((x) => x.s.setId),
+      sets.map((x) => x.s.controlNumber),
+      sets.map((x) => x.s.version),
+      sets.map((x) => x.s.status),
+      sets.map((x) => x.s.segmentCount ?? null),
+    ],
+  );
+  const groupIds = new Map<number, number>();
+  const setIds = new Map<string, number>();
+  for (const r of rows) {
+    if (r.kind === 'g') groupIds.set(r.position, Number(r.id));
+    else setIds.set(`${r.group_position}/${r.position}`, Number(r.id));
+  }
+  return groups.map((g, gi) => ({
+    id: groupIds.get(gi)!,
+    controlNumber: g.controlNumber,
+    status: g.status,
+    sets: g.sets.map((s, si) => ({ id: setIds.get(`${gi}/${si}`)!, controlNumber: s.controlNumber, status: s.status })),
+  }));
+}
+
+/** Groups and sets when numbers repeat: firsts, then repeats pointing at them. */
 async function insertGroups(db: Db, interchangeId: number, groups: GroupInput[]): Promise<RecordedGroup[]> {
   if (groups.length === 0) return [];
   // Repeats within this interchange are known before any insert; the partial
