@@ -305,10 +305,11 @@ export default async function as2Bench(args: string[]): Promise<string> {
         child.once('message', (m: { port: number }) => resolve(m.port));
         child.once('exit', (c) => reject(new Error(`bench server exited ${c}`)));
       });
-      const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
       try {
         for (const size of sizes) {
-          const r = await measure({ size, port, agent, runs, us, them, home });
+          // A fresh keep-alive agent per size: sockets left idle while the floor runs could meet the server's idle timeout.
+          const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+          const r = await measure({ size, port, agent, runs, us, them, home }).finally(() => agent.destroy());
           if (!floors.has(size.bytes)) {
             const libMs = await inProcess({ size, runs, us, them });
             floors.set(size.bytes, { ...floor({ size, runs, us, them, home, probeBody: r.probeBody }), libMs });
@@ -343,7 +344,6 @@ export default async function as2Bench(args: string[]): Promise<string> {
       } finally {
         child.send('stop');
         await new Promise((r) => child.once('exit', r));
-        agent.destroy();
       }
     }
   } finally {

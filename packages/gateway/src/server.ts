@@ -168,7 +168,8 @@ export function listen(
         headersTimeout: opts.headersTimeoutMs,
         requestTimeout: opts.requestTimeoutMs,
         connectionsCheckingInterval: Math.min(1_000, opts.headersTimeoutMs),
-        keepAliveTimeout: 5_000,
+        // Longer than the usual client idle timeouts, so a client rarely reuses a socket we are closing.
+        keepAliveTimeout: 65_000,
         maxHeaderSize: 64 * 1024,
         noDelay: true,
       },
