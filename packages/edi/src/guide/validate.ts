@@ -146,7 +146,11 @@ class SetValidator {
     const values = segment.elements;
     const defs = definition.elements;
     let last = values.length;
-    while (last > 0 && isEmpty(values[last - 1])) last--;
+    while (last > 0) {
+      const v = values[last - 1];
+      if (typeof v === 'string' ? v !== '' : !isEmpty(v)) break;
+      last--;
+    }
     const n = last > defs.length ? last : defs.length;
     for (let i = 0; i < n; i++) {
       const def = defs[i];
@@ -155,7 +159,7 @@ class SetValidator {
         if (!isEmpty(value)) this.elementIssue('ELEMENT_TOO_MANY', { element: i + 1, ref: '', value: componentOf(value) });
         continue;
       }
-      if (value === undefined || isEmpty(value)) {
+      if (value === undefined || value === '' || (typeof value !== 'string' && isEmpty(value))) {
         if (def.req === 'M') this.elementIssue('ELEMENT_MANDATORY_MISSING', { element: i + 1, ref: def.ref });
         continue;
       }
@@ -265,7 +269,12 @@ class SetValidator {
       const els = note.elements;
       const first = els[0]!;
       let presentCount = 0;
-      for (const k of els) if (!isEmpty(values[k - 1])) presentCount++;
+      for (let j = 0; j < els.length; j++) {
+        const v = values[els[j]! - 1];
+        if (v !== undefined && v !== '' && (typeof v === 'string' || !isEmpty(v))) presentCount++;
+      }
+      // Nothing present: only R can fail. Most notes of most segments end here.
+      if (presentCount === 0 && note.rule !== 'R') continue;
       switch (note.rule) {
         case 'P':
           if (presentCount > 0 && presentCount < els.length) {
@@ -326,9 +335,10 @@ class SetValidator {
     this.position = position;
     this.loopId = 'HL';
     const hlById = (this.hlById ??= new Map<string, number>());
-    const numeric = /^\d+$/.test(id) ? Number(id) : NaN;
+    const numeric = digitsValue(id);
+    const seen = id === '' ? undefined : hlById.get(id);
     if (id !== '') {
-      if (hlById.has(id)) this.elementIssue('HL_ID_DUPLICATE', { element: 1, ref: '628', value: id });
+      if (seen !== undefined) this.elementIssue('HL_ID_DUPLICATE', { element: 1, ref: '628', value: id });
       else if (!Number.isNaN(numeric) && numeric <= this.lastHlId) this.elementIssue('HL_ID_NOT_INCREASING', { element: 1, ref: '628', value: id });
       if (!Number.isNaN(numeric)) this.lastHlId = Math.max(this.lastHlId, numeric);
     }
@@ -341,8 +351,20 @@ class SetValidator {
       } else parentInst = parent;
     }
     this.hl.push({ inst, id, parentId, levelCode: elementText(segment, 3), parentInst });
-    if (id !== '' && !hlById.has(id)) hlById.set(id, inst);
+    if (id !== '' && seen === undefined) hlById.set(id, inst);
   }
+}
+
+/** The value of an all-digit string (HL01), NaN otherwise. */
+function digitsValue(text: string): number {
+  if (text === '' || text.length > 15) return NaN;
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return NaN;
+    n = n * 10 + c;
+  }
+  return n;
 }
 
 /** An HL loop instance as validation saw it. */
