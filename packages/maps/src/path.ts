@@ -298,7 +298,12 @@ export function readPath(scope: Scope, path: Path): { value: string; position: n
   const only = path.steps.length === 1 ? path.steps[0]! : undefined;
   if (only && !only.qualifiers.some((q) => q.kind === 'level')) {
     // The common case — one step in the current scope — without building scopes.
-    for (const head of headsIn(scope, only)) {
+    for (const child of scope.node.children) {
+      const head = child.kind === 'segment' ? child : child.children[0];
+      if (head?.kind !== 'segment') continue;
+      const tag = head.segment.tag;
+      if (tag !== only.name && (child.kind === 'segment' || child.id !== only.name)) continue;
+      if (!passes(head.segment, only.qualifiers, child.kind === 'loop' ? child : undefined)) continue;
       const value = readElement(head.segment, path.element);
       if (value !== '') return { value, position: head.position, segment: head.segment };
     }

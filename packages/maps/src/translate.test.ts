@@ -139,7 +139,7 @@ describe('translation', () => {
     ]) {
       const [x] = await run(map(`  notes: { expr: "${expr}" }\n`), [good('0006')]);
       expect(x!.issues.map((i) => i.code).filter((c) => c !== 'JSONATA_ERROR')).toEqual([]);
-      expect(x!.document?.notes).toBeUndefined();
+      expect((x!.document as { notes?: unknown } | undefined)?.notes).toBeUndefined();
     }
   });
   it('stops runaway JSONata by its limits without stopping the run', async () => {

@@ -256,7 +256,7 @@ function finishValue(rule: ValueRule, scope: Scope, state: State, reading: Readi
       });
     return undefined;
   }
-  const at = { segmentPosition: position, ...(segmentTag ? { segmentTag } : {}) };
+  const at = (): Partial<MapIssue> => ({ segmentPosition: position, ...(segmentTag ? { segmentTag } : {}) });
   if (rule.table) {
     const name = rule.table;
     const key = typeof raw === 'string' ? raw : JSON.stringify(raw);
@@ -265,7 +265,7 @@ function finishValue(rule: ValueRule, scope: Scope, state: State, reading: Readi
     const hit = lookup(key) ?? lookup('*');
     if (hit === undefined) {
       issue(state, 'UNKNOWN_CODE', rule, `unknown code '${key}' in table ${rule.table}`, {
-        ...at,
+        ...at(),
         value: key,
         hint: `add "${key}: <our value>" under tables.${rule.table} in ${state.map.file} (or '*': <value> as a fallback)`,
       });
@@ -279,7 +279,7 @@ function finishValue(rule: ValueRule, scope: Scope, state: State, reading: Readi
   const converted = convert(rule, text, state, { time, format });
   if (!converted.ok) {
     issue(state, 'CONVERSION', rule, converted.error, {
-      ...at,
+      ...at(),
       value: String(text).slice(0, 40),
       hint: 'check type, format and implied in the rule against what the partner sends',
     });
