@@ -593,36 +593,55 @@ export function validateSet(set: TransactionSet, context: SetContext): SetValida
   }
   const { issues, placement } = run(guide, set, context);
   if (issues.some((issue) => issue.severity === 'error')) issues.push(setIssue('SET_SEGMENTS_IN_ERROR', set, context, `${issues.length} finding(s)`));
-  let tree: SetTree | undefined;
-  return {
-    issues,
-    supported: true,
-    get tree(): SetTree {
-      return (tree ??= buildTree(placement));
-    },
-  };
+  return new SupportedSet(issues, placement);
+}
+
+/** A supported set's result: the tree is built from the placement on first read. */
+class SupportedSet implements SetValidation {
+  readonly supported = true;
+  #tree: SetTree | undefined;
+
+  constructor(
+    readonly issues: EdiIssue[],
+    private readonly placement: Placement,
+  ) {}
+
+  get tree(): SetTree {
+    return (this.#tree ??= buildTree(this.placement));
+  }
+}
+
+/** Where a validated set keeps its result until `set.tree` is first read (not enumerable, not serialised). */
+const pendingTree = Symbol('edigate.pendingTree');
+
+type PendingSet = TransactionSet & { [pendingTree]?: SetValidation };
+
+function settleTree(set: PendingSet, tree: SetTree | undefined): void {
+  // Cleared, not deleted: deleting a property would slow every later access to the set.
+  set[pendingTree] = undefined;
+  Object.defineProperty(set, 'tree', { value: tree, writable: true, configurable: true, enumerable: true });
 }
 
 /**
- * Give `set.tree` as a property that builds the tree on first read and then
- * holds it (a plain data property from then on; assignable like any other).
+ * One shared accessor for every validated set: `set.tree` builds the tree on
+ * first read and becomes a plain data property (assignable like any other).
  */
+const lazyTree: PropertyDescriptor = {
+  configurable: true,
+  enumerable: true,
+  get(this: PendingSet): SetTree | undefined {
+    const tree = this[pendingTree]?.tree;
+    settleTree(this, tree);
+    return tree;
+  },
+  set(this: PendingSet, tree: SetTree | undefined): void {
+    settleTree(this, tree);
+  },
+};
+
 function defineLazyTree(set: TransactionSet, result: SetValidation): void {
-  const settle = (tree: SetTree | undefined): void => {
-    Object.defineProperty(set, 'tree', { value: tree, writable: true, configurable: true, enumerable: true });
-  };
-  Object.defineProperty(set, 'tree', {
-    configurable: true,
-    enumerable: true,
-    get(): SetTree | undefined {
-      const tree = result.tree;
-      settle(tree);
-      return tree;
-    },
-    set(tree: SetTree | undefined): void {
-      settle(tree);
-    },
-  });
+  Object.defineProperty(set, pendingTree, { value: result, writable: true, configurable: true, enumerable: false });
+  Object.defineProperty(set, 'tree', lazyTree);
 }
 
 /** Interchanges whose TA1 segments were checked, so a second call adds nothing. */
