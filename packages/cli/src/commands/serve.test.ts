@@ -38,13 +38,15 @@ function homes() {
     writeFileSync(path.join(dir, 'me.key.pem'), me.privateKey);
     writeFileSync(path.join(dir, 'me.cert.pem'), me.certificate);
     writeFileSync(path.join(dir, 'other.cert.pem'), other.certificate);
+    // Demo-partner style: the partner's key sits beside its profile, so `send --as` can play it.
+    writeFileSync(path.join(dir, 'other.key.pem'), other.privateKey);
     writeFileSync(
       path.join(dir, 'edigate.yaml'),
       `as2: { id: ${name === 'us' ? 'CLI-US' : 'CLI-THEM'}, key: me.key.pem, certificate: me.cert.pem }\nlog: { level: silent }\n`,
     );
     writeFileSync(
       path.join(dir, `partner-profiles/${otherId}.yaml`),
-      `id: ${otherId}\nname: Other\nas2: { id: ${otherAs2}, url: "${url}", certificate: ../other.cert.pem }\nx12: { qualifier: ZZ, id: ${otherAs2} }\n`,
+      `id: ${otherId}\nname: Other\nas2: { id: ${otherAs2}, url: "${url}", certificate: ../other.cert.pem, key: ../other.key.pem }\nx12: { qualifier: ZZ, id: ${otherAs2} }\n`,
     );
     return dir;
   };
@@ -80,6 +82,25 @@ describe('edigate serve + edigate send', () => {
     expect(result.mdn.micMatches).toBe(true);
     expect(result.mdn.signatureValid).toBe(true);
     expect(code).toBe(0);
+
+    // Playing the partner from our own home, while serve runs on it (the sender records nothing here).
+    const played = io();
+    expect(
+      await run(
+        [
+          'send',
+          path.join(themDir, 'po.edi'),
+          '--as',
+          'them',
+          '--home',
+          usDir,
+          '--url',
+          `http://127.0.0.1:${port}/as2`,
+        ],
+        played.io,
+      ),
+    ).toBe(0);
+    expect(played.out.join('')).toMatch(/^delivered .* to CLI-US .*\n {2}MDN: .*processed \(MIC matches\)/);
 
     expect(await run(['send', path.join(themDir, 'po.edi'), '--partner', 'nobody', '--home', themDir], io().io)).toBe(
       2,
