@@ -47,6 +47,8 @@ export interface As2MessageRecordView {
   micAlgorithm: string | null;
   mdnDisposition: string | null;
   mdnMicMatched: boolean | null;
+  /** Whether a signed MDN was asked for. */
+  mdnSigned: boolean;
   duplicateOf: number | null;
 }
 
@@ -134,6 +136,7 @@ export class MemoryRecorder implements Recorder {
       micAlgorithm: input.micAlgorithm ?? null,
       mdnDisposition: null,
       mdnMicMatched: null,
+      mdnSigned: input.mdnSigned ?? false,
       duplicateOf: original?.id ?? null,
     });
     return Promise.resolve(

@@ -60,7 +60,8 @@ export async function handleIncomingMdn(
     { headers: req.headers, body: req.body },
     {
       partnerCertificates: partner.as2.certificates,
-      requireSigned: partner.as2.mdn.signed,
+      // What we asked for when sending decides whether an unsigned MDN is acceptable.
+      requireSigned: original.mdnSigned,
       allowExpiredCertificate: partner.as2.allowExpiredCertificate,
       ...(original.mic && original.micAlgorithm
         ? { expectedMic: { digest: original.mic, algorithm: original.micAlgorithm } }
