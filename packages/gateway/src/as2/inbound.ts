@@ -129,7 +129,9 @@ export async function handleInbound(
   const subject = header(req.headers, 'subject');
   // Recorded before unwrapping: the row exists whatever happens next, and the
   // ledger's unique index decides duplicates even across replicas. A repeat of
-  // a message that failed is not a duplicate: the partner is retrying.
+  // a message that failed, or that never got past `received` (a crash while
+  // processing), is the partner retrying, not a duplicate; a payload processed
+  // twice that way is still caught by the interchange control-number dedupe.
   const recorded = await deps.recorder.recordAs2Message({
     direction: 'inbound',
     partnerId: partner.id,
@@ -141,112 +143,121 @@ export async function handleInbound(
     ...mdnRequestOf(req.headers),
     archiveId: req.archiveId,
   });
-  const duplicate = recorded.duplicate && recorded.original.status !== 'failed';
-  const result = await deps.receive(
-    { headers: req.headers, body: req.body },
-    {
-      findPartner: (from, to) =>
-        deps.partners.byAs2Name(from) === partner && deps.partners.isUs(to) ? security : undefined,
-      isDuplicate: () => duplicate,
-    },
-  );
-  const messageId = result.messageId || headerMessageId || '';
-  const failed =
-    result.disposition.type === 'failed' ||
-    result.disposition.modifier === 'error' ||
-    result.disposition.modifier === 'failure';
-  const dispositionText = `${result.disposition.type}${result.disposition.modifier ? `/${result.disposition.modifier}: ${result.disposition.description ?? ''}` : ''}`;
-  const mdnMode = result.mdnRequest ? (result.mdnRequest.async ? 'async' : 'sync') : 'none';
-  const log = deps.log.child({ partnerId: partner.id, messageId, as2MessageRowId: recorded.id });
-  const update: As2MessageRecordUpdate = {
-    status: failed ? 'failed' : duplicate ? 'duplicate' : 'processed',
-    ...(failed ? { error: result.error?.message ?? result.disposition.description ?? 'failed' } : {}),
-    ...(result.mic ? { mic: result.mic.digest, micAlgorithm: result.mic.algorithm } : {}),
-  };
-
-  // The payload file is durable before the MDN says "processed" (ARCHITECTURE.md).
-  const payloadEntry =
-    result.payload && !failed && !duplicate ? await deps.archive.put('payload', result.payload.content) : undefined;
-  log.info(
-    {
-      disposition: dispositionText,
-      signed: result.signed,
-      encrypted: result.encrypted,
-      compressed: result.compressed,
-      bytes: req.body.length,
-      mdn: mdnMode,
-      duplicate,
-    },
-    'as2 message received',
-  );
-
-  let reply: HttpReply;
-  let mdnEntry: ArchivedEntry | undefined;
-  if (!result.mdnRequest) {
-    reply = {
-      status: 200,
-      headers: { 'content-type': 'text/plain; charset=utf-8' },
-      body: Buffer.from(`${dispositionText}\n`),
+  const duplicate =
+    recorded.duplicate && recorded.original.status !== 'failed' && recorded.original.status !== 'received';
+  try {
+    const result = await deps.receive(
+      { headers: req.headers, body: req.body },
+      {
+        findPartner: (from, to) =>
+          deps.partners.byAs2Name(from) === partner && deps.partners.isUs(to) ? security : undefined,
+        isDuplicate: () => duplicate,
+      },
+    );
+    const messageId = result.messageId || headerMessageId || '';
+    const failed =
+      result.disposition.type === 'failed' ||
+      result.disposition.modifier === 'error' ||
+      result.disposition.modifier === 'failure';
+    const dispositionText = `${result.disposition.type}${result.disposition.modifier ? `/${result.disposition.modifier}: ${result.disposition.description ?? ''}` : ''}`;
+    const mdnMode = result.mdnRequest ? (result.mdnRequest.async ? 'async' : 'sync') : 'none';
+    const log = deps.log.child({ partnerId: partner.id, messageId, as2MessageRowId: recorded.id });
+    const update: As2MessageRecordUpdate = {
+      status: failed ? 'failed' : duplicate ? 'duplicate' : 'processed',
+      ...(failed ? { error: result.error?.message ?? result.disposition.description ?? 'failed' } : {}),
+      ...(result.mic ? { mic: result.mic.digest, micAlgorithm: result.mic.algorithm } : {}),
     };
-  } else {
-    const mdn = await result.buildMdn();
-    update.mdnDisposition = dispositionText;
-    if (result.mdnRequest.async) {
-      // The job points at the archived MDN, so the MDN is on disk before the job exists.
-      mdnEntry = await deps.archive.put('mdn', Buffer.from(headerBlock(mdn.headers), 'latin1'), mdn.body);
-      const job: AsyncMdnJob = {
-        as2MessageRowId: recorded.id,
-        url: result.mdnRequest.async.url,
-        mdnLocation: mdnEntry.location,
-        headers: mdn.headers,
-        partnerId: partner.id,
-      };
-      await deps.jobs.send(ASYNC_MDN_QUEUE, job, {
-        retryLimit: deps.asyncMdnRetries ?? 5,
-        retryDelaySeconds: 5,
-        retryBackoff: true,
-      });
-      reply = { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: Buffer.alloc(0) };
-    } else {
-      update.mdnSentAt = new Date();
-      reply = { status: 200, headers: mdn.headers, body: mdn.body };
-      const sent = mdn;
-      reply.after = async () => {
-        mdnEntry = await deps.archive.put('mdn', Buffer.from(headerBlock(sent.headers), 'latin1'), sent.body);
-      };
-    }
-  }
 
-  // Bookkeeping that does not decide the answer runs after it is sent: the
-  // raw request and the payload are already on disk, so a crash here loses
-  // no data, only index rows that a replay of the archive restores.
-  const before = reply.after;
-  reply.after = async () => {
-    if (before) await before();
-    let payloadArchiveId: number | undefined;
-    if (payloadEntry && result.payload) {
-      payloadArchiveId = (
-        await deps.recorder.recordArchive({ ...payloadEntry, kind: 'payload', mediaType: result.payload.contentType })
-      ).id;
-    }
-    if (mdnEntry) update.mdnArchiveId = (await deps.recorder.recordArchive({ ...mdnEntry, kind: 'mdn' })).id;
-    await deps.recorder.updateAs2Message(recorded.id, update);
-    if (payloadArchiveId !== undefined && result.payload && deps.onPayload) {
-      const payload: InboundPayload = {
-        partner,
-        messageId,
-        as2MessageRowId: recorded.id,
-        content: result.payload.content,
-        contentType: result.payload.contentType,
-        ...(result.payload.filename ? { filename: result.payload.filename } : {}),
-        archiveId: payloadArchiveId,
+    // The payload file is durable before the MDN says "processed" (ARCHITECTURE.md).
+    const payloadEntry =
+      result.payload && !failed && !duplicate ? await deps.archive.put('payload', result.payload.content) : undefined;
+    log.info(
+      {
+        disposition: dispositionText,
+        signed: result.signed,
+        encrypted: result.encrypted,
+        compressed: result.compressed,
+        bytes: req.body.length,
+        mdn: mdnMode,
+        duplicate,
+      },
+      'as2 message received',
+    );
+
+    let reply: HttpReply;
+    let mdnEntry: ArchivedEntry | undefined;
+    if (!result.mdnRequest) {
+      reply = {
+        status: 200,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+        body: Buffer.from(`${dispositionText}\n`),
       };
-      deps
-        .onPayload(payload)
-        .catch((err: unknown) => log.error({ err: errorSummary(err) }, 'payload processing failed'));
+    } else {
+      const mdn = await result.buildMdn();
+      update.mdnDisposition = dispositionText;
+      if (result.mdnRequest.async) {
+        // The job points at the archived MDN, so the MDN is on disk before the job exists.
+        mdnEntry = await deps.archive.put('mdn', Buffer.from(headerBlock(mdn.headers), 'latin1'), mdn.body);
+        const job: AsyncMdnJob = {
+          as2MessageRowId: recorded.id,
+          url: result.mdnRequest.async.url,
+          mdnLocation: mdnEntry.location,
+          headers: mdn.headers,
+          partnerId: partner.id,
+        };
+        await deps.jobs.send(ASYNC_MDN_QUEUE, job, {
+          retryLimit: deps.asyncMdnRetries ?? 5,
+          retryDelaySeconds: 5,
+          retryBackoff: true,
+        });
+        reply = { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: Buffer.alloc(0) };
+      } else {
+        update.mdnSentAt = new Date();
+        reply = { status: 200, headers: mdn.headers, body: mdn.body };
+        const sent = mdn;
+        reply.after = async () => {
+          mdnEntry = await deps.archive.put('mdn', Buffer.from(headerBlock(sent.headers), 'latin1'), sent.body);
+        };
+      }
     }
-  };
-  return reply;
+
+    // Bookkeeping that does not decide the answer runs after it is sent: the
+    // raw request and the payload are already on disk, so a crash here loses
+    // no data, only index rows that a replay of the archive restores.
+    const before = reply.after;
+    reply.after = async () => {
+      if (before) await before();
+      let payloadArchiveId: number | undefined;
+      if (payloadEntry && result.payload) {
+        payloadArchiveId = (
+          await deps.recorder.recordArchive({ ...payloadEntry, kind: 'payload', mediaType: result.payload.contentType })
+        ).id;
+      }
+      if (mdnEntry) update.mdnArchiveId = (await deps.recorder.recordArchive({ ...mdnEntry, kind: 'mdn' })).id;
+      await deps.recorder.updateAs2Message(recorded.id, update);
+      if (payloadArchiveId !== undefined && result.payload && deps.onPayload) {
+        const payload: InboundPayload = {
+          partner,
+          messageId,
+          as2MessageRowId: recorded.id,
+          content: result.payload.content,
+          contentType: result.payload.contentType,
+          ...(result.payload.filename ? { filename: result.payload.filename } : {}),
+          archiveId: payloadArchiveId,
+        };
+        deps
+          .onPayload(payload)
+          .catch((err: unknown) => log.error({ err: errorSummary(err) }, 'payload processing failed'));
+      }
+    };
+    return reply;
+  } catch (err) {
+    // A row left at `received` would make the partner's retry look like a duplicate.
+    await deps.recorder
+      .updateAs2Message(recorded.id, { status: 'failed', error: errorSummary(err).message })
+      .catch(() => undefined);
+    throw err;
+  }
 }
 
 /** The MDN the headers ask for (RFC 4130 §7.3), as the ledger records it. */
