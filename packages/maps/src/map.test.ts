@@ -120,6 +120,17 @@ describe('loading is checking: an analyst’s typical errors say where and how t
     expect(parties).toMatchObject({ kind: 'object', each: { text: 'N1[N101=ST]' } });
     expect(parties?.kind === 'object' && [...parties.fields.keys()]).toEqual(['role', 'name']);
   });
+  it('a version without a guide is checked against the nearest guide, with a warning that names it', () => {
+    const r = loadMap(base850.replace('"004010"', '"004030"'), { file: 'p_009/850-4030.yaml' });
+    expect(r.map).toBeDefined();
+    expect(r.issues).toEqual([
+      expect.objectContaining({
+        code: 'NO_GUIDE',
+        severity: 'warning',
+        message: 'edigate has no 004030 guide for 850; paths are checked against the 004010 guide',
+      }),
+    ]);
+  });
   it('a partner may not change the base set', () => {
     expect(load('extends: standard/x12/004010/850\nset: "810"\n').issues[0]).toMatchObject({
       code: 'MAP_SCHEMA',

@@ -5,6 +5,7 @@
  * problem comes back as a {@link MapIssue} with file:line:column, the field
  * and a hint; nothing throws on a bad map.
  */
+import { guideVersion, listGuides } from '@edigate/edi';
 import jsonata from 'jsonata';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node, type Pair, type YAMLMap } from 'yaml';
 import {
@@ -1069,8 +1070,19 @@ export function checkAgainstGuide(map: LoadedMap): MapIssue[] {
     issues.push({
       code: 'NO_GUIDE',
       severity: 'warning',
-      message: `no guide outline for ${map.standard} ${map.set}; paths are not checked`,
+      message: `edigate has no guide for ${map.standard.toUpperCase()} ${map.set} in any version; paths are not checked`,
       rule: { file: map.file, line: 1, column: 1, field: 'set' },
+    });
+  } else if (outline.guideVersion !== guideVersion(map.standard, map.version)) {
+    issues.push({
+      code: 'NO_GUIDE',
+      severity: 'warning',
+      message: `edigate has no ${map.version} guide for ${map.set}; paths are checked against the ${outline.guideVersion} guide`,
+      hint: `guides: ${listGuides()
+        .filter((g) => g.standard === map.standard && g.id === map.set)
+        .map((g) => g.version)
+        .join(', ')}`,
+      rule: { file: map.file, line: 1, column: 1, field: 'version' },
     });
   }
   const checkRef = (ref: ElementRef, loc: RuleLocation, o: SetOutline): void => {

@@ -90,7 +90,7 @@ describe('walking a set arranged by the outline (no tree from the syntax core)',
     'LIN*2*VN*Y',
     'SE*16*0001',
   ].map(seg);
-  const tree = arrangeByOutline(segments, setOutline('x12', '856')!);
+  const tree = arrangeByOutline(segments, setOutline('x12', '856', '004010')!);
   const root = { node: tree.root, tree, position: 1 };
   it('nests HL loops by HL02 and walks levels', () => {
     expect(tree.hierarchyRoots).toHaveLength(1);
@@ -102,7 +102,7 @@ describe('walking a set arranged by the outline (no tree from the syntax core)',
   it('keeps an 850 N1 loop inside PO1 apart from the header N1 loop', () => {
     const t = arrangeByOutline(
       ['ST*850*1', 'BEG*00*SA*P1**20261120', 'N1*BY*B', 'PO1*1*1*EA*1', 'N1*ST*LineShipTo', 'CTT*1', 'SE*7*1'].map(seg),
-      setOutline('x12', '850')!,
+      setOutline('x12', '850', '004010')!,
     );
     const r = { node: t.root, tree: t, position: 1 };
     expect(selectAll(r, ok('N1').steps)).toHaveLength(1);
