@@ -148,6 +148,35 @@ export function floorSlice(params: EdiCaseParams): BenchCase {
   };
 }
 
+/**
+ * The split floor, but every segment's element array is kept until the run
+ * ends, as a parser that returns a tree must: the garbage collector then has
+ * to promote and trace them all, which the throw-away floors never pay.
+ */
+export function floorRetained(params: EdiCaseParams): BenchCase {
+  const bytes = readFileSync(params.path);
+  const { element, terminator } = separators(bytes);
+  return {
+    bytes: bytes.length,
+    run() {
+      const text = bytes.toString('latin1');
+      const end = text.length;
+      const kept: string[][] = [];
+      let pos = 0;
+      let elements = 0;
+      while (pos < end) {
+        let stop = text.indexOf(terminator, pos);
+        if (stop < 0) stop = end;
+        const fields = text.slice(pos, stop).split(element);
+        kept.push(fields);
+        elements += fields.length;
+        pos = skipLineSuffix(text, stop + 1);
+      }
+      return `${kept.length} segments, ${elements} elements`;
+    },
+  };
+}
+
 /** node-x12 1.7: `new X12Parser(true).parse(text)` (strict) over the UTF-8-decoded file. */
 export async function nodeX12(params: EdiCaseParams): Promise<BenchCase> {
   const { X12Parser } = await import('node-x12');
