@@ -137,6 +137,21 @@ describe('edigate sender → edigate receiver over HTTP', () => {
     }
   });
 
+  it('queued send (durable job): delivered with a checked MDN; a refused one ends failed', async () => {
+    const q = await b.send({ partnerId: 'edigate', payload: X12, filename: 'po.edi' });
+    await until(
+      async () =>
+        ['delivered', 'rejected', 'failed'].includes((await bRecorder.getAs2Message(q.as2MessageRowId))?.status ?? ''),
+      15_000,
+    );
+    const row = await bRecorder.getAs2Message(q.as2MessageRowId);
+    expect(row?.status).toBe('delivered');
+    expect(row?.mdnMicMatched).toBe(true);
+    await until(() => received.some((p) => p.messageId === q.messageId));
+    expect(received.find((p) => p.messageId === q.messageId)!.filename).toBe('po.edi');
+    await expect(b.send({ partnerId: 'nobody', payload: X12 })).rejects.toThrow(/no AS2 partner/);
+  });
+
   it('retries a 503 with backoff, stops at a 403, and records the failure', async () => {
     const sleeps: number[] = [];
     const gone = await sendMessage({

@@ -7,6 +7,7 @@ import { MemoryJobQueue, MemoryRecorder, type JobQueue, type Recorder } from './
 import { createApp, listen } from './server.js';
 import { PartnerDirectory } from './as2/partners.js';
 import { startAsyncMdnWorker } from './as2/asyncMdn.js';
+import { enqueueSend, startOutboundWorker } from './as2/send.js';
 import type { InboundPayload, ReceiveFunction } from './as2/inbound.js';
 import { openLedgerBackend } from './ledgerRecorder.js';
 
@@ -44,6 +45,20 @@ export interface Gateway {
   jobs: JobQueue;
   partners: PartnerDirectory;
   log: Logger;
+  /**
+   * Queues a payload for a partner over AS2 (durable job; retries per the
+   * ledger's `as2.send` policy). Resolves once it is recorded and queued.
+   */
+  send(o: {
+    partnerId: string;
+    payload: Uint8Array;
+    contentType?: string;
+    filename?: string;
+    subject?: string;
+  }): Promise<{
+    messageId: string;
+    as2MessageRowId: number;
+  }>;
   close(): Promise<void>;
 }
 
@@ -74,6 +89,7 @@ export async function startGateway(opts: StartGatewayOptions): Promise<Gateway> 
   else backend = await openLedgerBackend({ config, log, inMemory: opts.inMemoryLedger ?? false });
   const { recorder, jobs } = backend;
   await startAsyncMdnWorker({ jobs, archive, recorder, log });
+  await startOutboundWorker({ jobs, archive, recorder, log, partnerById: (id) => partners.byPartnerId(id) });
   const inflight = new Set<Promise<void>>();
   const app = createApp({
     partners,
@@ -112,6 +128,22 @@ export async function startGateway(opts: StartGatewayOptions): Promise<Gateway> 
     jobs,
     partners,
     log,
+    send(o) {
+      const partner = partners.byPartnerId(o.partnerId);
+      if (!partner?.as2) return Promise.reject(new Error(`no AS2 partner ${o.partnerId}`));
+      return enqueueSend({
+        config,
+        partner,
+        payload: o.payload,
+        recorder,
+        archive,
+        jobs,
+        log,
+        ...(o.contentType ? { contentType: o.contentType } : {}),
+        ...(o.filename ? { filename: o.filename } : {}),
+        ...(o.subject ? { subject: o.subject } : {}),
+      });
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -23,6 +23,10 @@ export { httpPost, type HttpResponse, type HttpPostOptions } from './as2/httpCli
 export { importOpenAs2, profileToYaml, type ImportedProfile, type OpenAs2Import } from './openas2.js';
 export {
   sendMessage,
+  enqueueSend,
+  startOutboundWorker,
+  OUTBOUND_QUEUE,
+  type OutboundJob,
   fullJitterDelay,
   type SendMessageOptions,
   type SendResult,
