@@ -51,18 +51,32 @@ export interface CompiledElement {
   composite?: CompiledComposite;
 }
 
+/**
+ * A syntax note with its positions as a bit mask (bit k-1 for position k),
+ * so that a segment's notes are decided from one presence mask.
+ */
+export interface CompiledNote extends SyntaxNote {
+  /** Bits of the note's positions; 0 when a position is beyond {@link MASK_POSITIONS} or repeats (checked position by position). */
+  mask: number;
+  /** Bit of the note's first position. */
+  firstBit: number;
+}
+
+/** Positions 1..30 fit a presence mask: small integers, clear of the sign bit. */
+export const MASK_POSITIONS = 30;
+
 export interface CompiledComposite {
   ref: string;
   name: string;
   components: CompiledElement[];
-  syntax: readonly SyntaxNote[];
+  syntax: readonly CompiledNote[];
 }
 
 export interface CompiledSegment {
   tag: string;
   name: string;
   elements: CompiledElement[];
-  syntax: readonly SyntaxNote[];
+  syntax: readonly CompiledNote[];
 }
 
 /** One entry of a loop: a segment position or a nested loop. */
@@ -158,7 +172,7 @@ function compileUse(use: ElementUse, dictionary: ResolvedDictionary, where: stri
         ref: use.ref,
         name: composite.name,
         components: composite.components.map((c) => compileUse(c, dictionary, `${where}/${use.ref}`)),
-        syntax: composite.syntax ?? [],
+        syntax: compileNotes(composite.syntax),
       },
     };
   }
@@ -185,6 +199,21 @@ function compileUse(use: ElementUse, dictionary: ResolvedDictionary, where: stri
   return compiled;
 }
 
+function compileNotes(notes: readonly SyntaxNote[] | undefined): CompiledNote[] {
+  return (notes ?? []).map((note) => {
+    let mask = 0;
+    for (const k of note.elements) {
+      if (k < 1 || k > MASK_POSITIONS || (mask & (1 << (k - 1))) !== 0) {
+        mask = 0;
+        break;
+      }
+      mask |= 1 << (k - 1);
+    }
+    const first = note.elements[0] ?? 0;
+    return { rule: note.rule, elements: note.elements, mask, firstBit: mask === 0 ? 0 : 1 << (first - 1) };
+  });
+}
+
 /** The compiled definition of a segment tag in a dictionary, or undefined when the dictionary lacks it. */
 export function compiledSegment(dictionary: ResolvedDictionary, tag: string): CompiledSegment | undefined {
   const cached = dictionary.compiledSegments.get(tag);
@@ -195,7 +224,7 @@ export function compiledSegment(dictionary: ResolvedDictionary, tag: string): Co
     tag,
     name: definition.name,
     elements: definition.elements.map((use) => compileUse(use, dictionary, tag)),
-    syntax: definition.syntax ?? [],
+    syntax: compileNotes(definition.syntax),
   };
   dictionary.compiledSegments.set(tag, compiled);
   return compiled;

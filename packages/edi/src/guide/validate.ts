@@ -26,7 +26,15 @@ import type {
 } from '../types.js';
 import { componentOf, elementText } from '../values.js';
 import { checkValue, isValidEdifactDateTime, type ValueCheckOptions } from './check.js';
-import { compiledSegment, type CompiledElement, type CompiledGuide, type CompiledLoop, type CompiledSegment } from './compile.js';
+import {
+  compiledSegment,
+  MASK_POSITIONS,
+  type CompiledElement,
+  type CompiledGuide,
+  type CompiledLoop,
+  type CompiledNote,
+  type CompiledSegment,
+} from './compile.js';
 import type { SyntaxNote } from './format.js';
 import { elementProblems, segmentProblems, setProblems, type ElementProblem, type SegmentProblem } from './problems.js';
 import { findGuide, findDictionary } from './registry.js';
@@ -145,28 +153,45 @@ class SetValidator {
     this.loopId = loopId;
     const values = segment.elements;
     const defs = definition.elements;
-    let last = values.length;
-    while (last > 0) {
-      const v = values[last - 1];
-      if (typeof v === 'string' ? v !== '' : !isEmpty(v)) break;
-      last--;
+    let n = defs.length;
+    if (values.length > n) {
+      // Positions past the definition matter only up to the last non-empty value.
+      let last = values.length;
+      while (last > n) {
+        const v = values[last - 1];
+        if (typeof v === 'string' ? v !== '' : !isEmpty(v)) break;
+        last--;
+      }
+      n = last;
     }
-    const n = last > defs.length ? last : defs.length;
+    // Bit i set when element i+1 is present (positions up to MASK_POSITIONS), for the syntax notes.
+    let present = 0;
     for (let i = 0; i < n; i++) {
       const def = defs[i];
       const value = values[i];
       if (def === undefined) {
-        if (!isEmpty(value)) this.elementIssue('ELEMENT_TOO_MANY', { element: i + 1, ref: '', value: componentOf(value) });
+        if (!isEmpty(value)) {
+          this.elementIssue('ELEMENT_TOO_MANY', { element: i + 1, ref: '', value: componentOf(value) });
+          if (i < MASK_POSITIONS) present |= 1 << i;
+        }
         continue;
       }
-      if (value === undefined || value === '' || (typeof value !== 'string' && isEmpty(value))) {
+      if (value === undefined || value === '') {
         if (def.req === 'M') this.elementIssue('ELEMENT_MANDATORY_MISSING', { element: i + 1, ref: def.ref });
         continue;
       }
-      if (typeof value === 'string') this.checkOne(value, def, i + 1, 0);
-      else this.checkElement(value, def, i + 1);
+      if (typeof value === 'string') {
+        if (def.composite === undefined) {
+          const problem = checkValue(value, def, this.options);
+          if (problem !== undefined) this.elementIssue(problem, { element: i + 1, ref: def.ref, value });
+        } else this.checkOne(value, def, i + 1, 0);
+      } else if (isEmpty(value)) {
+        if (def.req === 'M') this.elementIssue('ELEMENT_MANDATORY_MISSING', { element: i + 1, ref: def.ref });
+        continue;
+      } else this.checkElement(value, def, i + 1);
+      if (i < MASK_POSITIONS) present |= 1 << i;
     }
-    if (definition.syntax.length > 0) this.checkSyntax(definition.syntax, values, defs, 0);
+    if (definition.syntax.length > 0) this.checkSyntax(definition.syntax, present, values, defs, 0);
   }
 
   private checkElement(value: Composite | Repeated, def: CompiledElement, element: number): void {
@@ -225,12 +250,14 @@ class SetValidator {
       this.elementIssue('ELEMENT_TOO_MANY_COMPONENTS', withRepetition({ element, component: defs.length + 1, ref: def.ref }, repetition));
       last = defs.length;
     }
+    let present = 0;
     for (let k = 0; k < defs.length; k++) {
       const c = k < last ? components[k]! : '';
       if (c === '') {
         if (defs[k]!.req === 'M') this.elementIssue('ELEMENT_MANDATORY_MISSING', withRepetition({ element, component: k + 1, ref: defs[k]!.ref }, repetition));
         continue;
       }
+      if (k < MASK_POSITIONS) present |= 1 << k;
       const cdef = defs[k]!;
       const problem = checkValue(c, cdef, this.options);
       if (problem !== undefined) {
@@ -244,7 +271,7 @@ class SetValidator {
         }
       }
     }
-    if (composite.syntax.length > 0) this.checkSyntax(composite.syntax, components, defs, element);
+    if (composite.syntax.length > 0) this.checkSyntax(composite.syntax, present, components, defs, element);
   }
 
   /** Check component `k` (0-based) of a composite given as a plain value. */
@@ -258,50 +285,84 @@ class SetValidator {
   /**
    * X12.6 relational conditions (syntax notes) over element positions (or,
    * with `compositeElement` > 0, component positions of that element).
+   * `present` has bit k-1 set when position k is present; a note whose mask
+   * shows it holds is passed over, the rest are checked position by position.
    */
   private checkSyntax(
-    notes: readonly SyntaxNote[],
+    notes: readonly CompiledNote[],
+    present: number,
     values: readonly (ElementValue | undefined)[],
     defs: readonly CompiledElement[],
     compositeElement: number,
   ): void {
-    for (const note of notes) {
-      const els = note.elements;
-      const first = els[0]!;
-      let presentCount = 0;
-      for (let j = 0; j < els.length; j++) {
-        const v = values[els[j]! - 1];
-        if (v !== undefined && v !== '' && (typeof v === 'string' || !isEmpty(v))) presentCount++;
+    for (let i = 0; i < notes.length; i++) {
+      const note = notes[i]!;
+      const mask = note.mask;
+      if (mask !== 0) {
+        const m = present & mask;
+        let holds: boolean;
+        switch (note.rule) {
+          case 'P':
+            holds = m === 0 || m === mask;
+            break;
+          case 'R':
+            holds = m !== 0;
+            break;
+          case 'C':
+            holds = (m & note.firstBit) === 0 || m === mask;
+            break;
+          case 'L':
+            holds = (m & note.firstBit) === 0 || (m & ~note.firstBit) !== 0;
+            break;
+          case 'E':
+            holds = (m & (m - 1)) === 0;
+            break;
+          default:
+            holds = true;
+        }
+        if (holds) continue;
       }
-      // Nothing present: only R can fail. Most notes of most segments end here.
-      if (presentCount === 0 && note.rule !== 'R') continue;
-      switch (note.rule) {
-        case 'P':
-          if (presentCount > 0 && presentCount < els.length) {
-            for (const k of els) if (isEmpty(values[k - 1])) this.syntaxIssue('ELEMENT_CONDITIONAL_MISSING', k, defs, compositeElement);
+      this.checkNote(note, values, defs, compositeElement);
+    }
+  }
+
+  /** One syntax note, position by position. */
+  private checkNote(note: SyntaxNote, values: readonly (ElementValue | undefined)[], defs: readonly CompiledElement[], compositeElement: number): void {
+    const els = note.elements;
+    const first = els[0]!;
+    let presentCount = 0;
+    for (let j = 0; j < els.length; j++) {
+      const v = values[els[j]! - 1];
+      if (v !== undefined && v !== '' && (typeof v === 'string' || !isEmpty(v))) presentCount++;
+    }
+    // Nothing present: only R can fail.
+    if (presentCount === 0 && note.rule !== 'R') return;
+    switch (note.rule) {
+      case 'P':
+        if (presentCount > 0 && presentCount < els.length) {
+          for (const k of els) if (isEmpty(values[k - 1])) this.syntaxIssue('ELEMENT_CONDITIONAL_MISSING', k, defs, compositeElement);
+        }
+        break;
+      case 'R':
+        if (presentCount === 0) this.syntaxIssue('ELEMENT_CONDITIONAL_MISSING', first, defs, compositeElement);
+        break;
+      case 'C':
+        if (!isEmpty(values[first - 1])) {
+          for (let j = 1; j < els.length; j++) if (isEmpty(values[els[j]! - 1])) this.syntaxIssue('ELEMENT_CONDITIONAL_MISSING', els[j]!, defs, compositeElement);
+        }
+        break;
+      case 'L':
+        if (!isEmpty(values[first - 1]) && presentCount === 1) this.syntaxIssue('ELEMENT_CONDITIONAL_MISSING', els[1] ?? first, defs, compositeElement);
+        break;
+      case 'E':
+        if (presentCount > 1) {
+          let seen = 0;
+          for (const k of els) {
+            if (isEmpty(values[k - 1])) continue;
+            if (++seen === 2) this.syntaxIssue('ELEMENT_EXCLUSION_VIOLATED', k, defs, compositeElement);
           }
-          break;
-        case 'R':
-          if (presentCount === 0) this.syntaxIssue('ELEMENT_CONDITIONAL_MISSING', first, defs, compositeElement);
-          break;
-        case 'C':
-          if (!isEmpty(values[first - 1])) {
-            for (let j = 1; j < els.length; j++) if (isEmpty(values[els[j]! - 1])) this.syntaxIssue('ELEMENT_CONDITIONAL_MISSING', els[j]!, defs, compositeElement);
-          }
-          break;
-        case 'L':
-          if (!isEmpty(values[first - 1]) && presentCount === 1) this.syntaxIssue('ELEMENT_CONDITIONAL_MISSING', els[1] ?? first, defs, compositeElement);
-          break;
-        case 'E':
-          if (presentCount > 1) {
-            let seen = 0;
-            for (const k of els) {
-              if (isEmpty(values[k - 1])) continue;
-              if (++seen === 2) this.syntaxIssue('ELEMENT_EXCLUSION_VIOLATED', k, defs, compositeElement);
-            }
-          }
-          break;
-      }
+        }
+        break;
     }
   }
 
