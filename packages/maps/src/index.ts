@@ -25,6 +25,7 @@ export {
   type ValueType,
   type CompiledExpression,
 } from './map.js';
+export { mapFileSchema, mapFileJsonSchema, checkMapFile } from './mapFile.js';
 export * from './translate.js';
 export * from './repository.js';
 export * from './golden.js';

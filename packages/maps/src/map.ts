@@ -1,6 +1,7 @@
 /**
- * Map files: YAML read with positions, checked against their own schema and
- * against the set's guide outline, `extends` resolved through a callback (no
+ * Map files: YAML read with positions, checked against their own schema
+ * (`mapFileSchema`, zod, before anything else is read) and against the set's
+ * guide outline, `extends` resolved through a callback (no
  * file system here), JSONata compiled once. Loading is checking: every
  * problem comes back as a {@link MapIssue} with file:line:column, the field
  * and a hint; nothing throws on a bad map.
@@ -18,6 +19,7 @@ import {
 } from './convert.js';
 import type { MapIssue, RuleLocation } from './issues.js';
 import { parseElementRef, parsePath, type ElementRef, type Path } from './path.js';
+import { checkMapFile } from './mapFile.js';
 import { documentSchemas, type DocumentType } from './schema.js';
 import { setOutline, type SetOutline } from './structures.js';
 
@@ -612,9 +614,10 @@ function readValueRule(r: Reader, node: Node | null, field: string): ValueRule |
   return rule;
 }
 
+/** `when` belongs to value rules too: a mapping is an object rule by its other keys. */
 function isObjectRuleNode(node: Node | null): node is YAMLMap {
   if (!isMap(node)) return false;
-  return pairsOf(node).some((p) => OBJECT_KEYS.has(scalarString(p.key) ?? ''));
+  return pairsOf(node).some((p) => OBJECT_KEYS.has(scalarString(p.key) ?? '') && scalarString(p.key) !== 'when');
 }
 
 function readObjectRule(r: Reader, node: YAMLMap, field: string): ObjectRule {
@@ -827,6 +830,12 @@ function readFile(text: string, file: string, issues: MapIssue[]): Partial | und
       'a map file is a YAML mapping',
       'start with standard:, version:, set:, document:',
     );
+    return undefined;
+  }
+  // The format first (zod, schema/map-file.schema.json): a file of the wrong shape is not read further.
+  const shapeIssues = checkMapFile(doc, { file, lineCounter: lc });
+  if (shapeIssues.length) {
+    issues.push(...shapeIssues);
     return undefined;
   }
   const part: Partial = { file, head: {}, locs: {}, tables: new Map() };
