@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LineCounter, parseDocument } from 'yaml';
 import { formatIssue, type MapIssue } from './issues.js';
@@ -142,5 +143,35 @@ describe('schema/map-file.schema.json', () => {
       'standard: x12\nversion: "004010"\nset: "850"\nfields:\n  x: BEG03\n',
     ])
       expect(validate(parseDocument(bad).toJS()), bad).toBe(false);
+  });
+});
+
+describe('a broken map file gives issues, never an exception', () => {
+  it('shipped maps with lines dropped, duplicated, re-indented or retyped', () => {
+    const texts = shipped.map((f) => readFileSync(path.join(mapsRoot, f), 'utf8'));
+    const lineEdit = fc.oneof(
+      fc.constant(() => ''),
+      fc.constant((l: string) => `${l}\n${l}`),
+      fc.constant((l: string) => `  ${l}`),
+      fc.constant((l: string) => l.replace(/: .*/, ': 5')),
+      fc.constant((l: string) => l.replace(/: .*/, ': [a, b]')),
+      fc.constant((l: string) => l.replace(/^(\s*)(\w)/, '$1x$2')),
+    );
+    fc.assert(
+      fc.property(
+        fc.nat(texts.length - 1),
+        fc.array(fc.tuple(fc.nat(200), lineEdit), { minLength: 1, maxLength: 4 }),
+        (i, edits) => {
+          const lines = texts[i]!.split('\n');
+          for (const [at, edit] of edits) lines[at % lines.length] = edit(lines[at % lines.length]!);
+          const r = loadMap(lines.join('\n'), { file: 'fuzz.yaml' });
+          for (const issue of r.issues) {
+            expect(issue.code).toMatch(/^[A-Z_]+$/);
+            expect(issue.rule?.line ?? 1).toBeGreaterThanOrEqual(1);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
