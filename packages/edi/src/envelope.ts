@@ -103,6 +103,97 @@ function sameReference(a: string, b: string): boolean {
   return a === b;
 }
 
+/** Makes a segment object from where it sits in the source (the reader's `TextSegment`). */
+export type SegmentFactory = (tag: string, offset: number, length: number, source: unknown) => Segment;
+
+const CHUNK_ENTRIES = 64 * 1024;
+
+/**
+ * Where the body segments of parsed sets are kept until they are read: per
+ * segment three integers (offset from the set's start, length, tag index in
+ * `tags`) in chunks of typed memory shared by consecutive sets. A parse of
+ * 100 MB meets millions of segments; making an object for each while parsing
+ * cost more than the tokenizing (each one survives, so the young generation
+ * copies each one), and typed memory is neither scanned nor copied by the
+ * collector. One store per reader; the reader passes it to each builder.
+ */
+export class SegmentStore {
+  /** Tag texts by index; the reader shares one string per tag. */
+  readonly tags: string[] = [];
+  chunk = new Int32Array(3 * CHUNK_ENTRIES);
+  /** Entries used in `chunk`. */
+  used = 0;
+
+  constructor(readonly make: SegmentFactory) {}
+}
+
+/** The segments of one set while they are kept in a {@link SegmentStore}. */
+interface PendingSegments {
+  readonly store: SegmentStore;
+  chunk: Int32Array;
+  /** First entry of the set in `chunk`, and how many. */
+  start: number;
+  count: number;
+  readonly base: number;
+  /** Segments already made (header, trailer, segments split while parsing), by `-1 - tag index`. */
+  readonly objects: Segment[];
+  /** The reader's source text of each run of entries: `sources[k]` from entry `sourceFrom[k]` on. */
+  readonly sources: unknown[];
+  readonly sourceFrom: number[];
+  /** Set once the list was made; later segments go to `set.segments` itself. */
+  done: boolean;
+}
+
+const pendingOf = new WeakMap<TransactionSet, PendingSegments>();
+
+function defineSegments(set: TransactionSet, segments: Segment[]): Segment[] {
+  Object.defineProperty(set, 'segments', { value: segments, writable: true, enumerable: true, configurable: true });
+  return segments;
+}
+
+function makeSegments(pending: PendingSegments): Segment[] {
+  const { chunk, start, count, base, objects, sources, sourceFrom, store } = pending;
+  const { tags, make } = store;
+  const out = new Array<Segment>(count);
+  let run = -1;
+  let source: unknown;
+  let nextRun = sourceFrom[0] ?? count;
+  for (let i = 0; i < count; i++) {
+    if (i === nextRun) {
+      run++;
+      source = sources[run];
+      nextRun = sourceFrom[run + 1] ?? count;
+    }
+    const k = 3 * (start + i);
+    const tag = chunk[k + 2]!;
+    out[i] = tag >= 0 ? make(tags[tag]!, base + chunk[k]!, chunk[k + 1]!, source) : objects[-1 - tag]!;
+  }
+  return out;
+}
+
+/**
+ * `TransactionSet.segments` of a parsed set: an own enumerable accessor that
+ * makes the segment objects on first read and then turns itself into a plain
+ * data property, so the set behaves as a plain object (spread, JSON, equality).
+ */
+const lazySegmentsProperty: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: TransactionSet): Segment[] {
+    const pending = pendingOf.get(this);
+    pendingOf.delete(this);
+    if (pending === undefined) return defineSegments(this, []);
+    pending.done = true;
+    return defineSegments(this, makeSegments(pending));
+  },
+  set(this: TransactionSet, value: Segment[]): void {
+    const pending = pendingOf.get(this);
+    if (pending !== undefined) pending.done = true;
+    pendingOf.delete(this);
+    defineSegments(this, value);
+  },
+};
+
 /**
  * Builds one interchange from its segments, in order, checking every
  * envelope rule as segments arrive (X12.6 / X12.5 control structures;
@@ -114,6 +205,8 @@ export class EnvelopeBuilder {
   private readonly x12: boolean;
   private group: FunctionalGroup | undefined;
   private set: TransactionSet | undefined;
+  /** The open set's segment store, while its segments are still kept lazily. */
+  private pending: PendingSegments | undefined;
   private setNumbers = new Set<string>();
   private readonly groupNumbers = new Set<string>();
   private explicitGroups = 0;
@@ -125,6 +218,7 @@ export class EnvelopeBuilder {
     header: Segment,
     init: Pick<Interchange, 'delimiters' | 'una' | 'offset'>,
     private readonly index: number,
+    private readonly store?: SegmentStore,
   ) {
     this.x12 = standard === 'x12';
     this.tags = this.x12 ? x12Tags : edifactTags;
@@ -163,7 +257,7 @@ export class EnvelopeBuilder {
       const c = tag.charCodeAt(0);
       // Fast path: inside a set, only envelope tags (X12 G/I/S…, EDIFACT U…) need a look.
       if (this.x12 ? c !== 0x47 && c !== 0x49 && c !== 0x53 : c !== 0x55) {
-        set.segments.push(segment);
+        this.append(set, segment);
         return false;
       }
     }
@@ -185,7 +279,7 @@ export class EnvelopeBuilder {
         this.closeInterchange(segment);
         return true;
       default:
-        if (set !== undefined) set.segments.push(segment);
+        if (set !== undefined) this.append(set, segment);
         else if (this.group === undefined && this.interchange.groups.length === 0) {
           // X12 ISB/ISE and TA1 stand between ISA and the first GS (X12.5).
           this.interchange.serviceSegments.push(segment);
@@ -199,6 +293,69 @@ export class EnvelopeBuilder {
         }
         return false;
     }
+  }
+
+  /**
+   * Adds a body segment of the open set without making its object: the set
+   * makes it (with the store's factory) when its `segments` are first read.
+   * `tag` indexes `store.tags`. Returns false, adding nothing, when the
+   * segment needs to be an object now (no set open, an envelope tag, no
+   * store): the caller then passes the segment object to {@link add}.
+   */
+  addText(tag: number, offset: number, length: number, source: unknown): boolean {
+    const pending = this.pending;
+    if (pending === undefined || pending.done) return false;
+    const text = this.store!.tags[tag]!;
+    const c = text.charCodeAt(0);
+    if (this.x12 ? c === 0x47 || c === 0x49 || c === 0x53 : c === 0x55) {
+      const t = this.tags;
+      if (text === t.setHeader || text === t.setTrailer || text === t.groupHeader || text === t.groupTrailer || text === t.trailer) {
+        return false;
+      }
+    }
+    this.push(pending, offset - pending.base, length, tag);
+    if (source !== pending.sources[pending.sources.length - 1]) {
+      pending.sources.push(source);
+      pending.sourceFrom.push(pending.count - 1);
+    }
+    return true;
+  }
+
+  private push(pending: PendingSegments, offset: number, length: number, tag: number): void {
+    let k = pending.start + pending.count;
+    if (k >= pending.chunk.length / 3) this.moveToNewChunk(pending);
+    k = 3 * (pending.start + pending.count);
+    const chunk = pending.chunk;
+    chunk[k] = offset;
+    chunk[k + 1] = length;
+    chunk[k + 2] = tag;
+    pending.count++;
+    this.store!.used = pending.start + pending.count;
+  }
+
+  /** The chunk is full: the set's entries move to a new chunk (large enough for a set this long), which later sets share. */
+  private moveToNewChunk(pending: PendingSegments): void {
+    const store = this.store!;
+    const next = new Int32Array(3 * Math.max(CHUNK_ENTRIES, 2 * pending.count));
+    next.set(pending.chunk.subarray(3 * pending.start, 3 * (pending.start + pending.count)));
+    pending.chunk = next;
+    pending.start = 0;
+    store.chunk = next;
+    store.used = pending.count;
+  }
+
+  private append(set: TransactionSet, segment: Segment): void {
+    const pending = this.pending;
+    if (pending !== undefined && !pending.done && this.set === set) {
+      pending.objects.push(segment);
+      this.push(pending, 0, 0, -pending.objects.length);
+    } else set.segments.push(segment);
+  }
+
+  /** How many segments the set has, without making their objects. */
+  private segmentCount(set: TransactionSet): number {
+    const pending = this.pending;
+    return pending !== undefined && !pending.done && this.set === set ? pending.count : set.segments.length;
   }
 
   /** Closes whatever is open (premature end of input) and returns the interchange. */
@@ -368,6 +525,25 @@ export class EnvelopeBuilder {
       issues: [],
       offset: at,
     };
+    const store = this.store;
+    if (store !== undefined) {
+      const pending: PendingSegments = {
+        store,
+        chunk: store.chunk,
+        start: store.used,
+        count: 0,
+        base: at,
+        objects: [],
+        sources: [],
+        sourceFrom: [],
+        done: false,
+      };
+      pendingOf.set(set, pending);
+      Object.defineProperty(set, 'segments', lazySegmentsProperty);
+      this.pending = pending;
+      this.set = set;
+      this.append(set, segment);
+    }
     if (this.x12) {
       id = elementText(segment, 1);
       controlNumber = elementText(segment, 2);
@@ -433,10 +609,11 @@ export class EnvelopeBuilder {
       });
       return;
     }
-    set.segments.push(segment);
+    this.append(set, segment);
+    const position = this.segmentCount(set);
     set.complete = true;
     this.set = undefined;
-    const position = set.segments.length;
+    this.pending = undefined;
     const loc = { segmentTag: segment.tag, segmentPosition: position, offset: segment.offset, ...this.where(set) };
     const count = countValue(segment.elements[0]);
     const declared = componentOf(segment.elements[0]);
@@ -475,6 +652,7 @@ export class EnvelopeBuilder {
     const set = this.set;
     if (set === undefined) return;
     this.set = undefined;
+    this.pending = undefined;
     this.setIssue(
       IssueCode.setTrailerMissing,
       `${this.tags.setTrailer} missing for ${set.id} ${set.controlNumber}`,

@@ -218,3 +218,53 @@ describe('streaming', () => {
     expect(seen).toEqual(['GARBAGE_OUTSIDE_INTERCHANGE', 'NO_INTERCHANGE']);
   });
 });
+
+describe('set segments kept as offsets until read', () => {
+  const body = Array.from({ length: 40 }, (_, i) => `REF*DP*${i}`);
+
+  it('read as a plain array of segments, an own data property after the first read', () => {
+    const text = x12({ body });
+    const set = only(text).groups[0]!.sets[0]!;
+    expect(Object.keys(set)).toContain('segments');
+    const segments = set.segments;
+    expect(segments).toHaveLength(42);
+    expect(Object.getOwnPropertyDescriptor(set, 'segments')).toMatchObject({ value: segments, writable: true, enumerable: true });
+    expect(set.segments).toBe(segments);
+    segments.forEach((seg) => {
+      expect(text.slice(seg.offset, seg.offset + seg.length)).toBe(`${[seg.tag, ...seg.elements.map((e) => (typeof e === 'string' ? e : '?'))].join('*')}~`);
+    });
+    expect(elementText(segments[40]!, 2)).toBe('39');
+  });
+
+  it('JSON, spread and assignment see the segments like any property', () => {
+    const ic = only(x12({ body }));
+    const set = ic.groups[0]!.sets[0]!;
+    const json = JSON.parse(JSON.stringify(ic)) as Interchange;
+    expect(json.groups[0]!.sets[0]!.segments.map((s) => s.tag)).toEqual(['ST', ...body.map(() => 'REF'), 'SE']);
+    const other = only(x12({ body })).groups[0]!.sets[0]!;
+    expect({ ...other }.segments).toHaveLength(42);
+    set.segments = [];
+    expect(set.segments).toEqual([]);
+    other.segments.push(other.segments[1]!);
+    expect(other.segments).toHaveLength(43);
+  });
+
+  it('a set longer than one store chunk (65,536 segments), and the sets after it', () => {
+    const long = Array.from({ length: 70_000 }, (_, i) => `REF*DP*${i}`);
+    const text = x12({ body: long, suffix: '' }) + x12({ body: ['REF*DP*after'], suffix: '' }).replaceAll('000000001', '000000002');
+    const { interchanges } = parseEdi(text);
+    expect(interchanges.flatMap(allIssues)).toEqual([]);
+    const [a, b] = interchanges.map((ic) => ic.groups[0]!.sets[0]!);
+    expect(a!.segments).toHaveLength(70_002);
+    const last = a!.segments[70_000]!;
+    expect(text.slice(last.offset, last.offset + last.length)).toBe('REF*DP*69999~');
+    expect(b!.segments.map((s) => s.elements)).toEqual([['850', '0001'], ['DP', 'after'], ['3', '0001']]);
+  });
+
+  it('a set read from many stream pieces gives the segments of the whole-buffer parse', async () => {
+    const text = x12({ body: Array.from({ length: 3000 }, (_, i) => `REF*DP*${i}`) });
+    const bytes = new TextEncoder().encode(text);
+    const [streamedSet] = (await streamed(bytes, 777)).map((ic) => ic.groups[0]!.sets[0]!);
+    expect(JSON.stringify(streamedSet!.segments)).toBe(JSON.stringify(only(bytes).groups[0]!.sets[0]!.segments));
+  });
+});

@@ -2,7 +2,7 @@ import { Buffer } from 'node:buffer';
 import { isUtf8 } from 'node:buffer';
 import { Contrl, Ta105 } from './codes.js';
 import { syntaxCharset, textDecoder, type Encoding } from './charset.js';
-import { EnvelopeBuilder } from './envelope.js';
+import { EnvelopeBuilder, SegmentStore } from './envelope.js';
 import { IssueCode, makeIssue } from './issues.js';
 import type { Composite, Delimiters, EdiIssue, ElementValue, Interchange, Repeated, Segment } from './types.js';
 
@@ -292,6 +292,8 @@ export class EdiReader {
   private index = 0;
   private readonly lenient: boolean;
   private readonly seenControlNumbers = new Set<string>();
+  /** Body segments of sets, kept as integers until read (see SegmentStore). */
+  private readonly store = new SegmentStore(makeTextSegment);
   private garbageStart = -1;
   private sawInterchange = false;
   private atStart = true;
@@ -458,7 +460,7 @@ export class EdiReader {
     }
     const init: { delimiters: Delimiters; offset: number; una?: string } = { delimiters: read.delimiters, offset };
     if (read.una !== undefined) init.una = read.una;
-    const builder = new EnvelopeBuilder(x12 ? 'x12' : 'edifact', header, init, this.index);
+    const builder = new EnvelopeBuilder(x12 ? 'x12' : 'edifact', header, init, this.index, this.store);
     const cur: Current = {
       builder,
       raw: read.raw,
@@ -605,11 +607,19 @@ export class EdiReader {
         let e = s.indexOf(elemSep, start);
         if (e < 0 || e > t) e = t;
         const tag = this.tag(s, start, e);
-        if (tag === undefined) {
+        if (tag < 0) {
           const bad = s.slice(start, e);
           this.badTag(cur, bad, offset);
           segment = new TextSegment(bad, offset, segLength, (sourceText ??= { source: s, base, raw }));
-        } else segment = new TextSegment(tag, offset, segLength, (sourceText ??= { source: s, base, raw }));
+        } else {
+          sourceText ??= { source: s, base, raw };
+          // Body segments of a set: no object until the set's segments are read (see SegmentStore).
+          if (builder.addText(tag, offset, segLength, sourceText)) {
+            pos = t + termLen;
+            continue;
+          }
+          segment = new TextSegment(this.store.tags[tag]!, offset, segLength, sourceText);
+        }
       }
       if (missingTerminator) {
         builder.issue(IssueCode.missingSegmentTerminator, 'segment', 'the last segment has no terminator', {
@@ -651,23 +661,26 @@ export class EdiReader {
     });
   }
 
-  private readonly tags = new Map<number, string>();
+  /** Tag index in `store.tags` by the tag's characters and length. */
+  private readonly tagIds = new Map<number, number>();
 
   /**
-   * The tag text, shared between segments with the same tag (no allocation per
-   * segment); undefined when it is not a valid tag.
+   * The index of the tag text in `store.tags`, shared between segments with
+   * the same tag (no allocation per segment); -1 when it is not a valid tag.
    */
-  private tag(s: string, start: number, end: number): string | undefined {
+  private tag(s: string, start: number, end: number): number {
     const n = end - start;
-    if (n < 2 || n > 3) return undefined;
+    if (n < 2 || n > 3) return -1;
     const key = (s.charCodeAt(start) << 16) | (s.charCodeAt(start + 1) << 8) | (n === 3 ? s.charCodeAt(start + 2) : 0) | (n << 24);
-    let tag = this.tags.get(key);
-    if (tag === undefined) {
-      tag = s.slice(start, end);
-      if (!isTag(tag)) return undefined;
-      this.tags.set(key, tag);
+    let id = this.tagIds.get(key);
+    if (id === undefined) {
+      const tag = s.slice(start, end);
+      if (!isTag(tag)) return -1;
+      id = this.store.tags.length;
+      this.store.tags.push(tag);
+      this.tagIds.set(key, id);
     }
-    return tag;
+    return id;
   }
 
   /** EDIFACT segment with release characters: a character loop (ISO 9735-1 §7.4). */
@@ -960,6 +973,10 @@ class TextSegment implements Segment {
   toJSON(): Segment {
     return { tag: this.tag, elements: this.elements, offset: this.offset, length: this.length };
   }
+}
+
+function makeTextSegment(tag: string, offset: number, length: number, source: unknown): Segment {
+  return new TextSegment(tag, offset, length, source as SourceText);
 }
 
 /** The decoded text a {@link TextSegment} was read from: shared by all segments of one piece of input. */
