@@ -9,14 +9,7 @@
 import { guideVersion, listGuides } from '@edigate/edi';
 import jsonata from 'jsonata';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node, type Pair, type YAMLMap } from 'yaml';
-import {
-  dateFormats,
-  type DateFormat,
-  timeFormats,
-  type TimeFormat,
-  x12UnitToRec20,
-  currencyExponents,
-} from './convert.js';
+import { dateFormats, type DateFormat, type TimeFormat, x12UnitToRec20, currencyExponents } from './convert.js';
 import type { MapIssue, RuleLocation } from './issues.js';
 import { parseElementRef, parsePath, type ElementRef, type Path } from './path.js';
 import { checkMapFile } from './mapFile.js';
@@ -257,37 +250,6 @@ export interface LoadMapResult {
   issues: MapIssue[];
 }
 
-const TOP_KEYS = new Set([
-  'extends',
-  'direction',
-  'standard',
-  'version',
-  'set',
-  'document',
-  'description',
-  'utcOffset',
-  'tables',
-  'fields',
-  'segments',
-]);
-const VALUE_KEYS = new Set([
-  'path',
-  'pairs',
-  'qualifier',
-  'const',
-  'expr',
-  'type',
-  'format',
-  'time',
-  'timeFormat',
-  'utcOffset',
-  'implied',
-  'currency',
-  'table',
-  'default',
-  'when',
-  'required',
-]);
 const OBJECT_KEYS = new Set(['each', 'single', 'list', 'when', 'fields', 'value']);
 /** Built-in code tables every map may use. */
 export const builtinTables: Record<string, Record<string, string>> = { x12Unit: x12UnitToRec20 };
@@ -443,21 +405,8 @@ function readCondition(r: Reader, node: Node | null, field: string): Condition |
         const v = pair.value?.toJSON() as unknown;
         values = (Array.isArray(v) ? v : [v]).map(String);
       } else if (key === 'present') present = pair.value?.toJSON() === true;
-      else
-        err(
-          r,
-          pair.key,
-          `${field}.${key}`,
-          'MAP_SCHEMA',
-          `unknown key '${key}' in a condition`,
-          'a condition is { path, is } or { path, present: true }, or a JSONata expression',
-        );
     }
-    if (!path) {
-      if (!r.issues.some((i) => i.rule?.field.startsWith(field)))
-        err(r, node, field, 'MAP_SCHEMA', 'a condition needs a path', 'when: { path: PO106, is: [UP, EN] }');
-      return undefined;
-    }
+    if (!path) return undefined;
     const c: Condition = { kind: 'match', path, loc };
     if (values) c.values = values;
     if (present !== undefined) c.present = present;
@@ -524,22 +473,12 @@ function readValueRule(r: Reader, node: Node | null, field: string): ValueRule |
         if (e) rule.expr = e;
         break;
       }
+      // Types, formats and ranges are the map-file schema's (mapFile.ts), checked before this runs.
       case 'type':
-        if (!['string', 'integer', 'decimal', 'date', 'datetime', 'money'].includes(String(js))) {
-          err(
-            r,
-            v,
-            f,
-            'MAP_SCHEMA',
-            `unknown type '${String(js)}'`,
-            'types: string, integer, decimal, date, datetime, money',
-          );
-        } else rule.type = js as ValueType;
+        rule.type = js as ValueType;
         break;
       case 'format':
-        if (!(dateFormats as readonly string[]).includes(String(js)))
-          err(r, v, f, 'MAP_SCHEMA', `unknown date format '${String(js)}'`, `formats: ${dateFormats.join(', ')}`);
-        else rule.format = String(js) as DateFormat;
+        rule.format = String(js) as DateFormat;
         break;
       case 'time': {
         const p = readPathNode(r, v, f, { element: true });
@@ -547,17 +486,13 @@ function readValueRule(r: Reader, node: Node | null, field: string): ValueRule |
         break;
       }
       case 'timeFormat':
-        if (!(timeFormats as readonly string[]).includes(String(js)))
-          err(r, v, f, 'MAP_SCHEMA', `unknown time format '${String(js)}'`, `formats: ${timeFormats.join(', ')}`);
-        else rule.timeFormat = String(js) as TimeFormat;
+        rule.timeFormat = String(js) as TimeFormat;
         break;
       case 'utcOffset':
         rule.utcOffset = String(js);
         break;
       case 'implied':
-        if (typeof js !== 'number' || !Number.isInteger(js) || js < 0 || js > 9)
-          err(r, v, f, 'MAP_SCHEMA', 'implied is the number of implied decimal places (0–9)', 'X12 N2 → implied: 2');
-        else rule.implied = js;
+        rule.implied = js as number;
         break;
       case 'currency':
         if (typeof js !== 'string' || currencyExponents[js] === undefined)
@@ -578,15 +513,6 @@ function readValueRule(r: Reader, node: Node | null, field: string): ValueRule |
       case 'required':
         rule.required = js === true;
         break;
-      default:
-        err(
-          r,
-          pair.key,
-          f,
-          'MAP_SCHEMA',
-          `unknown key '${key}' in a value rule`,
-          `value rules take: ${[...VALUE_KEYS].join(', ')}`,
-        );
     }
   }
   if (rule.pairs) {
@@ -651,15 +577,6 @@ function readObjectRule(r: Reader, node: YAMLMap, field: string): ObjectRule {
         if (v) rule.value = v;
         break;
       }
-      default:
-        err(
-          r,
-          pair.key,
-          f,
-          'MAP_SCHEMA',
-          `unknown key '${key}' next to each/fields`,
-          `object rules take: ${[...OBJECT_KEYS].join(', ')}; value rules go under fields`,
-        );
     }
   }
   if (rule.value && !rule.each)
@@ -842,17 +759,6 @@ function readFile(text: string, file: string, issues: MapIssue[]): Partial | und
   for (const pair of pairsOf(doc.contents)) {
     const key = scalarString(pair.key) ?? '';
     const v = pair.value;
-    if (!TOP_KEYS.has(key)) {
-      err(
-        r,
-        pair.key,
-        key,
-        'MAP_SCHEMA',
-        `unknown top-level key '${key}'`,
-        `map files take: ${[...TOP_KEYS].join(', ')}`,
-      );
-      continue;
-    }
     if (key === 'tables') {
       if (!isMap(v)) {
         err(r, v, key, 'MAP_SCHEMA', 'tables is a mapping: name → { theirs: ours }');
