@@ -95,6 +95,12 @@ export interface CompiledLoop {
   entries: CompiledEntry[];
   /** Tag → entry indices (ascending) that a segment with that tag can take. */
   byTag: ReadonlyMap<string, readonly number[]>;
+  /** The same, indexed by the guide's tag number ({@link CompiledGuide.tagNumbers}): one map lookup per segment, not one per open loop. */
+  byTagNumber: readonly (readonly number[] | undefined)[];
+  /** A number unique to this loop in the process, to index per-loop scratch tables. */
+  slot: number;
+  /** At index k (0..entries.length): the first mandatory entry at or after k, entries.length when none. */
+  nextMandatory: readonly number[];
 }
 
 /** A guide ready to validate with. */
@@ -107,6 +113,8 @@ export interface CompiledGuide {
   root: CompiledLoop;
   /** Every tag the set's structure uses anywhere. */
   tags: ReadonlySet<string>;
+  /** Each of {@link tags} numbered 0..n-1, for {@link CompiledLoop.byTagNumber}. */
+  tagNumbers: ReadonlyMap<string, number>;
   /** Version dictionary lookup, for segments outside the set. */
   dictionary: ResolvedDictionary;
 }
@@ -255,13 +263,28 @@ function compileLoop(id: string, structure: readonly StructureEntry[], dictionar
     if (list === undefined) byTag.set(compiled.tag, [index]);
     else list.push(index);
   });
-  return { id, entries, byTag };
+  const nextMandatory = new Array<number>(entries.length + 1).fill(entries.length);
+  for (let k = entries.length - 1; k >= 0; k--) nextMandatory[k] = entries[k]!.req === 'M' ? k : nextMandatory[k + 1]!;
+  return { id, entries, byTag, byTagNumber: [], slot: nextSlot++, nextMandatory };
+}
+
+let nextSlot = 0;
+
+/** Fill `byTagNumber` of a loop and its nested loops. */
+function numberTags(loop: CompiledLoop, tagNumbers: ReadonlyMap<string, number>): void {
+  const byTagNumber = new Array<readonly number[] | undefined>(tagNumbers.size).fill(undefined);
+  for (const [tag, list] of loop.byTag) byTagNumber[tagNumbers.get(tag)!] = list;
+  loop.byTagNumber = byTagNumber;
+  for (const entry of loop.entries) if (entry.loop !== undefined) numberTags(entry.loop, tagNumbers);
 }
 
 /** Compile a set guide against its (resolved) version dictionary. */
 export function compileGuide(file: SetGuideFile, structure: readonly StructureEntry[], dictionary: ResolvedDictionary): CompiledGuide {
   const tags = new Set<string>();
   const root = compileLoop(file.id, structure, dictionary, tags);
+  const tagNumbers = new Map<string, number>();
+  for (const tag of tags) tagNumbers.set(tag, tagNumbers.size);
+  numberTags(root, tagNumbers);
   return {
     standard: file.standard,
     version: file.version,
@@ -270,6 +293,7 @@ export function compileGuide(file: SetGuideFile, structure: readonly StructureEn
     coverage: file.coverage,
     root,
     tags,
+    tagNumbers,
     dictionary,
   };
 }

@@ -88,8 +88,6 @@ class SetValidator {
   private readonly x12: boolean;
   private readonly v4010: boolean;
   private readonly options: ValueCheckOptions;
-  private hlById: Map<string, number> | undefined;
-  private lastHlId = -1;
 
   constructor(
     private readonly guide: CompiledGuide,
@@ -377,27 +375,50 @@ class SetValidator {
 
   /** Report the mandatory entries of `frame` in [from, to) that never came. */
   reportMissing(frame: Frame, from: number, to: number): void {
-    for (let k = from; k < to; k++) {
+    const next = frame.loop.nextMandatory;
+    for (let k = next[from]!; k < to; k = next[k + 1]!) {
       const entry = frame.loop.entries[k];
-      if (entry === undefined || entry.req !== 'M' || frame.counts[k] !== 0) continue;
+      if (entry === undefined || frame.counts[k] !== 0) continue;
       const loopId = entry.loop !== undefined ? entry.loop.id : frame.isRoot ? undefined : frame.loop.id;
       this.segmentIssue('SEGMENT_MANDATORY_MISSING', { position: this.at.position, tag: entry.tag, ...(loopId === undefined ? {} : { loopId }), offset: this.at.offset }, 'expected before this position');
     }
   }
 
-  /** HL loop instances with their links, in source order; nested into the tree when it is built. */
-  readonly hl: HlRecord[] = [];
+  /**
+   * HL loop instances with their links, in source order, three numbers each:
+   * the instance, the HL segment's index in the set, the parent instance.
+   * Nested into the tree when it is built.
+   */
+  readonly hl: number[] = [];
+
+  /** The set's segment count: HL01 values up to it are looked up by number (see {@link hlNumberKey}). */
+  hlLimit = 0;
+  /** Instance + 1 of the HL with HL01 `n`, at index `n` (0: none); for canonical decimal HL01 values up to {@link hlLimit}. */
+  private hlByNumber: Int32Array | undefined;
+  /** The other HL01 values. */
+  private hlById: Map<string, number> | undefined;
+  private lastHlId = -1;
+
+  /** Instance of the HL whose HL01 is `id`, or undefined. */
+  private hlLookup(id: string, key: number): number | undefined {
+    if (key >= 0) {
+      const found = this.hlByNumber === undefined ? 0 : this.hlByNumber[key]!;
+      return found === 0 ? undefined : found - 1;
+    }
+    return this.hlById?.get(id);
+  }
 
   /** HL: record links, check HL01/HL02 consistency (see docs/guides.md). */
-  hierarchy(inst: number, segment: Segment, position: number): void {
-    const id = elementText(segment, 1);
-    const parentId = elementText(segment, 2);
+  hierarchy(inst: number, segment: Segment, index: number): void {
+    const values = segment.elements;
+    const id = componentOf(values[0]);
+    const parentId = componentOf(values[1]);
     this.segment = segment;
-    this.position = position;
+    this.position = index + 1;
     this.loopId = 'HL';
-    const hlById = (this.hlById ??= new Map<string, number>());
     const numeric = digitsValue(id);
-    const seen = id === '' ? undefined : hlById.get(id);
+    const key = hlNumberKey(id, numeric, this.hlLimit);
+    const seen = id === '' ? undefined : this.hlLookup(id, key);
     if (id !== '') {
       if (seen !== undefined) this.elementIssue('HL_ID_DUPLICATE', { element: 1, ref: '628', value: id });
       else if (!Number.isNaN(numeric) && numeric <= this.lastHlId) this.elementIssue('HL_ID_NOT_INCREASING', { element: 1, ref: '628', value: id });
@@ -405,15 +426,28 @@ class SetValidator {
     }
     let parentInst = HL_ROOT;
     if (parentId !== '') {
-      const parent = parentId === id ? undefined : hlById.get(parentId);
+      const parent = parentId === id ? undefined : this.hlLookup(parentId, hlNumberKey(parentId, digitsValue(parentId), this.hlLimit));
       if (parent === undefined) {
         this.elementIssue('HL_PARENT_UNKNOWN', { element: 2, ref: '734', value: parentId });
         parentInst = HL_UNLINKED;
       } else parentInst = parent;
     }
-    this.hl.push({ inst, id, parentId, levelCode: elementText(segment, 3), parentInst });
-    if (id !== '' && seen === undefined) hlById.set(id, inst);
+    this.hl.push(inst, index, parentInst);
+    if (id !== '' && seen === undefined) {
+      if (key >= 0) (this.hlByNumber ??= new Int32Array(this.hlLimit + 1))[key] = inst + 1;
+      else (this.hlById ??= new Map<string, number>()).set(id, inst);
+    }
   }
+}
+
+/**
+ * Index of an HL01/HL02 value in the by-number table: its value when it is a
+ * decimal without leading zeros (so equal strings and equal numbers are the
+ * same thing) not above `limit`; -1 otherwise.
+ */
+function hlNumberKey(text: string, numeric: number, limit: number): number {
+  if (Number.isNaN(numeric) || numeric > limit || (text.length > 1 && text.charCodeAt(0) === 48)) return -1;
+  return numeric;
 }
 
 /** The value of an all-digit string (HL01), NaN otherwise. */
@@ -428,17 +462,9 @@ function digitsValue(text: string): number {
   return n;
 }
 
-/** An HL loop instance as validation saw it. */
-interface HlRecord {
-  inst: number;
-  id: string;
-  parentId: string;
-  levelCode: string;
-  /** Instance of the parent HL, {@link HL_ROOT} for an empty HL02, {@link HL_UNLINKED} for an unknown one. */
-  parentInst: number;
-}
-
+/** Parent instance of an HL with an empty HL02. */
 const HL_ROOT = -1;
+/** Parent instance of an HL whose HL02 names no earlier HL01. */
 const HL_UNLINKED = -2;
 
 /**
@@ -448,12 +474,14 @@ const HL_UNLINKED = -2;
 interface Placement {
   segments: readonly Segment[];
   setId: string;
-  /** Loop instance of each segment. */
+  /** Loop instance of each segment, from index {@link instBase} (a shared chunk, see {@link INST_CHUNK}). */
   segmentInst: Int32Array;
+  instBase: number;
   /** Loop id and parent instance of each loop instance; instance 0 is the set. */
   instLoop: string[];
   instParent: number[];
-  hl: HlRecord[];
+  /** HL instances, see {@link SetValidator.hl}. */
+  hl: number[];
 }
 
 /** Build the loop tree from a placement: loop nodes in source order, HL loops also nested by HL02. */
@@ -462,7 +490,7 @@ function buildTree(p: Placement): SetTree {
   const root: LoopNode = { kind: 'loop', id: p.setId, children: [] };
   nodes[0] = root;
   for (let i = 0; i < p.segments.length; i++) {
-    const inst = p.segmentInst[i]!;
+    const inst = p.segmentInst[p.instBase + i]!;
     let node = nodes[inst];
     if (node === undefined) {
       node = { kind: 'loop', id: p.instLoop[inst]!, children: [] };
@@ -473,11 +501,15 @@ function buildTree(p: Placement): SetTree {
     node.children.push({ kind: 'segment', segment: p.segments[i]!, position: i + 1 });
   }
   const hierarchyRoots: LoopNode[] = [];
-  for (const record of p.hl) {
-    const node = nodes[record.inst]!;
-    node.hierarchy = { id: record.id, parentId: record.parentId, levelCode: record.levelCode, children: [] };
-    if (record.parentInst === HL_ROOT) hierarchyRoots.push(node);
-    else if (record.parentInst >= 0) nodes[record.parentInst]!.hierarchy!.children.push(node);
+  const hl = p.hl;
+  for (let h = 0; h < hl.length; h += 3) {
+    const node = nodes[hl[h]!]!;
+    // Segments are immutable, so the HL's texts are read again rather than kept from validation.
+    const segment = p.segments[hl[h + 1]!]!;
+    node.hierarchy = { id: elementText(segment, 1), parentId: elementText(segment, 2), levelCode: elementText(segment, 3), children: [] };
+    const parentInst = hl[h + 2]!;
+    if (parentInst === HL_ROOT) hierarchyRoots.push(node);
+    else if (parentInst >= 0) nodes[parentInst]!.hierarchy!.children.push(node);
   }
   return { root, hierarchyRoots };
 }
@@ -506,22 +538,24 @@ function isEmpty(value: ElementValue | undefined): boolean {
  * synchronous, so a frame released when its loop closes is free for the next
  * instance, and a 100 MB file does not allocate a counts array per loop.
  */
-const framePool = new Map<CompiledLoop, Frame[]>();
+const framePool: (Frame[] | undefined)[] = [];
 
 function acquireFrame(loop: CompiledLoop, inst: number, isRoot: boolean): Frame {
-  const free = framePool.get(loop);
-  const frame = free?.pop();
+  const frame = framePool[loop.slot]?.pop();
   if (frame === undefined) return { loop, inst, pos: -1, counts: new Array<number>(loop.entries.length).fill(0), isRoot };
+  // Its counts were cleared when it was released.
   frame.inst = inst;
   frame.pos = -1;
-  frame.counts.fill(0);
   frame.isRoot = isRoot;
   return frame;
 }
 
 function releaseFrame(frame: Frame): void {
-  const free = framePool.get(frame.loop);
-  if (free === undefined) framePool.set(frame.loop, [frame]);
+  // Entries are used in ascending order, so no count past pos is set.
+  const counts = frame.counts;
+  for (let k = 0; k <= frame.pos; k++) counts[k] = 0;
+  const free = framePool[frame.loop.slot];
+  if (free === undefined) framePool[frame.loop.slot] = [frame];
   else if (free.length < 64) free.push(frame);
 }
 
@@ -534,10 +568,26 @@ function seenEarlier(stack: readonly Frame[], tag: string): boolean {
   return false;
 }
 
+/**
+ * Sets share chunks of this many loop-instance numbers: allocating a small
+ * typed array per set costs far more than its bytes. A chunk lives while a
+ * set placed in it waits for its tree to be read.
+ */
+const INST_CHUNK = 8192;
+let instChunk: Int32Array | undefined;
+let instChunkUsed = 0;
+
 function run(guide: CompiledGuide, set: TransactionSet, context: SetContext): { issues: EdiIssue[]; placement: Placement } {
   const v = new SetValidator(guide, context);
   const segments = set.segments;
-  const segmentInst = new Int32Array(segments.length);
+  v.hlLimit = segments.length;
+  if (instChunk === undefined || instChunkUsed + segments.length > instChunk.length) {
+    instChunk = new Int32Array(Math.max(INST_CHUNK, segments.length));
+    instChunkUsed = 0;
+  }
+  const segmentInst = instChunk;
+  const instBase = instChunkUsed;
+  instChunkUsed += segments.length;
   const instLoop: string[] = [set.id];
   const instParent: number[] = [0];
   const stack: Frame[] = [acquireFrame(guide.root, 0, true)];
@@ -549,9 +599,11 @@ function run(guide: CompiledGuide, set: TransactionSet, context: SetContext): { 
     v.at.position = position;
     v.at.offset = segment.offset;
     let placed = false;
-    for (let d = stack.length - 1; d >= 0; d--) {
+    // A tag the guide does not use cannot be placed (-1: no frame is searched).
+    const tagNumber = guide.tagNumbers.get(tag);
+    for (let d = tagNumber === undefined ? -1 : stack.length - 1; d >= 0; d--) {
       const frame = stack[d]!;
-      const list = frame.loop.byTag.get(tag);
+      const list = frame.loop.byTagNumber[tagNumber!];
       if (list === undefined) continue;
       let found = -1;
       for (let j = 0; j < list.length; j++) {
@@ -577,7 +629,7 @@ function run(guide: CompiledGuide, set: TransactionSet, context: SetContext): { 
         const inst = instLoop.length;
         instLoop.push(entry.loop.id);
         instParent.push(frame.inst);
-        segmentInst[i] = inst;
+        segmentInst[instBase + i] = inst;
         const child = acquireFrame(entry.loop, inst, false);
         child.pos = 0;
         child.counts[0] = 1;
@@ -585,10 +637,10 @@ function run(guide: CompiledGuide, set: TransactionSet, context: SetContext): { 
         if (count > entry.max) {
           v.segmentIssue('LOOP_OVER_MAXIMUM', { position, tag, loopId: entry.loop.id, offset: segment.offset }, `loop ${entry.loop.id} allows ${entry.max}`);
         }
-        if (tag === 'HL' && guide.standard === 'x12') v.hierarchy(inst, segment, position);
+        if (tag === 'HL' && guide.standard === 'x12') v.hierarchy(inst, segment, i);
         if (i !== 0 && i !== lastIndex) v.checkSegment(segment, entry.loop.entries[0]!.segment!, position, entry.loop.id);
       } else {
-        segmentInst[i] = frame.inst;
+        segmentInst[instBase + i] = frame.inst;
         if (count > entry.max) {
           v.segmentIssue('SEGMENT_OVER_MAXIMUM_USE', { position, tag, ...(loopId === undefined ? {} : { loopId }), offset: segment.offset }, `maximum use ${entry.max}`);
         }
@@ -600,7 +652,7 @@ function run(guide: CompiledGuide, set: TransactionSet, context: SetContext): { 
     }
     if (placed) continue;
     const top = stack[stack.length - 1]!;
-    segmentInst[i] = top.inst;
+    segmentInst[instBase + i] = top.inst;
     const loopId = top.isRoot ? undefined : top.loop.id;
     const at = { position, tag, ...(loopId === undefined ? {} : { loopId }), offset: segment.offset };
     if (!wellFormedTag.test(tag)) v.segmentIssue('SEGMENT_UNRECOGNIZED', at, '');
@@ -618,7 +670,7 @@ function run(guide: CompiledGuide, set: TransactionSet, context: SetContext): { 
   }
   const issues = v.issues;
   if (issues.length > 1) issues.sort((a, b) => (a.segmentPosition ?? 0) - (b.segmentPosition ?? 0));
-  return { issues, placement: { segments, setId: set.id, segmentInst, instLoop, instParent, hl: v.hl } };
+  return { issues, placement: { segments, setId: set.id, segmentInst, instBase, instLoop, instParent, hl: v.hl } };
 }
 
 function setIssue(problem: keyof typeof setProblems, set: TransactionSet, context: SetContext, detail: string): EdiIssue {
