@@ -56,13 +56,19 @@ export class Archive {
     return fs.readFile(location);
   }
 
+  /** Where an entry of this kind and hash is stored. */
+  locate(kind: string, sha256: string): string {
+    return path.join(this.dir, kind, sha256.slice(0, 2), sha256);
+  }
+
   /** @internal */
   async commit(tmp: string, kind: string, sha256: string, fh: fs.FileHandle): Promise<string> {
-    if (this.fsync) await fh.sync();
+    // fdatasync: the file's data and size, which is all a later read needs (POSIX fdatasync).
+    if (this.fsync) await fh.datasync();
     await fh.close();
-    const dir = path.join(this.dir, kind, sha256.slice(0, 2));
+    const final = this.locate(kind, sha256);
+    const dir = path.dirname(final);
     await fs.mkdir(dir, { recursive: true });
-    const final = path.join(dir, sha256);
     await fs.rename(tmp, final);
     if (this.fsync) {
       // POSIX: the rename is durable only once the directory itself is synced.
@@ -121,15 +127,30 @@ export class ArchiveWriter {
 
   /** Waits for every write, fsyncs and renames the file to its hash. */
   async finish(): Promise<ArchivedEntry> {
+    const { entry, durable } = this.seal();
+    await durable;
+    return entry;
+  }
+
+  /**
+   * Ends the entry and returns where it will be at once (its hash is known
+   * from the chunks already written); `durable` settles once the bytes are
+   * written, fsynced and renamed there. Callers may work in the meantime but
+   * must not acknowledge anything before `durable` resolves.
+   */
+  seal(): { entry: ArchivedEntry; durable: Promise<void> } {
     this.done = true;
-    await this.chain;
-    if (this.failed) {
-      await this.abort();
-      throw this.failed instanceof Error ? this.failed : new Error('archive write failed', { cause: this.failed });
-    }
     const sha256 = this.hash.digest('hex');
-    const location = await this.archive.commit(this.tmp, this.kind, sha256, await this.opened);
-    return { sha256, location, size: this.size };
+    const entry = { sha256, location: this.archive.locate(this.kind, sha256), size: this.size };
+    const durable = (async () => {
+      await this.chain;
+      if (this.failed) {
+        await this.abort();
+        throw this.failed instanceof Error ? this.failed : new Error('archive write failed', { cause: this.failed });
+      }
+      await this.archive.commit(this.tmp, this.kind, sha256, await this.opened);
+    })();
+    return { entry, durable };
   }
 
   /** Drops the entry (the temporary file is removed). */

@@ -114,27 +114,37 @@ async function receiveAs2(deps: AppDeps, req: Request, res: Response): Promise<v
     Number.isFinite(declared) && declared > deps.maxBodySize
       ? ({ kind: 'too-large' } as const)
       : await readBody(req, writer, deps.maxBodySize);
-  // Archived before anything else happens, whatever the outcome (ARCHITECTURE.md: nothing received is lost).
-  const archived: ArchivedEntry = await writer.finish();
-  const { id: archiveId } = await deps.recorder.recordArchive({
-    ...archived,
-    kind: outcome.kind === 'complete' ? 'as2-request' : `as2-request-${outcome.kind}`,
-    ...(typeof req.headers['content-type'] === 'string' ? { mediaType: req.headers['content-type'] } : {}),
-  });
-  if (outcome.kind === 'aborted') {
-    deps.log.warn(
-      { archiveId, bytes: archived.size, remote: req.socket.remoteAddress },
-      'request aborted by the client; partial bytes archived',
-    );
-    return;
+  // Nothing is answered before the raw request is durable (ARCHITECTURE.md:
+  // nothing received is lost). Its bytes are already written and hashed, so
+  // the unwrap runs while the fsync is in flight instead of after it.
+  const { entry: archived, durable } = writer.seal();
+  durable.catch(() => undefined); // awaited below; this only keeps an early failure from counting as unhandled
+  let reply: HttpReply;
+  let archiveId: number | undefined;
+  try {
+    ({ id: archiveId } = await deps.recorder.recordArchive({
+      ...archived,
+      kind: outcome.kind === 'complete' ? 'as2-request' : `as2-request-${outcome.kind}`,
+      ...(typeof req.headers['content-type'] === 'string' ? { mediaType: req.headers['content-type'] } : {}),
+    }));
+    if (outcome.kind === 'aborted') {
+      await durable;
+      deps.log.warn(
+        { archiveId, bytes: archived.size, remote: req.socket.remoteAddress },
+        'request aborted by the client; partial bytes archived',
+      );
+      return;
+    }
+    if (outcome.kind === 'too-large') {
+      res.setHeader('connection', 'close');
+      throw new HttpError('PAYLOAD_TOO_LARGE', `the body is larger than ${deps.maxBodySize} bytes`);
+    }
+    reply = looksLikeMdn(req.headers, outcome.body)
+      ? await handleIncomingMdn(deps, { headers: req.headers, body: outcome.body, archiveId })
+      : await handleInbound(deps, { headers: req.headers, body: outcome.body, archived, archiveId });
+  } finally {
+    await durable;
   }
-  if (outcome.kind === 'too-large') {
-    res.setHeader('connection', 'close');
-    throw new HttpError('PAYLOAD_TOO_LARGE', `the body is larger than ${deps.maxBodySize} bytes`);
-  }
-  const reply = looksLikeMdn(req.headers, outcome.body)
-    ? await handleIncomingMdn(deps, { headers: req.headers, body: outcome.body, archiveId })
-    : await handleInbound(deps, { headers: req.headers, body: outcome.body, archived, archiveId });
   send(res, reply);
   if (reply.after) {
     const work = reply

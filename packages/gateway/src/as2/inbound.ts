@@ -1,7 +1,7 @@
 import type { Archive, ArchivedEntry } from '../archive.js';
 import { HttpError } from '../httpError.js';
 import type { Logger } from '../logger.js';
-import type { As2MessageRecordUpdate, JobQueue, Recorder } from '../recorder.js';
+import type { As2MessageRecordUpdate, JobQueue, RecordedMessage, Recorder } from '../recorder.js';
 import type { PartnerProfile } from '../config/load.js';
 import { unquoteAs2Name, type PartnerDirectory, type PartnerSecuritySettings } from './partners.js';
 
@@ -132,7 +132,9 @@ export async function handleInbound(
   // a message that failed, or that never got past `received` (a crash while
   // processing), is the partner retrying, not a duplicate; a payload processed
   // twice that way is still caught by the interchange control-number dedupe.
-  const recorded = await deps.recorder.recordAs2Message({
+  // The insert runs while the message is unwrapped; the unwrap asks for its
+  // outcome (isDuplicate) only once the signature is checked.
+  const recording = deps.recorder.recordAs2Message({
     direction: 'inbound',
     partnerId: partner.id,
     messageId: headerMessageId || `(no-message-id)-${req.archived.sha256}`,
@@ -143,17 +145,30 @@ export async function handleInbound(
     ...mdnRequestOf(req.headers),
     archiveId: req.archiveId,
   });
-  const duplicate =
-    recorded.duplicate && recorded.original.status !== 'failed' && recorded.original.status !== 'received';
+  recording.catch(() => undefined); // awaited below
+  const isRepeat = (r: RecordedMessage) =>
+    r.duplicate && r.original.status !== 'failed' && r.original.status !== 'received';
+  let unwrapped: ReceiveOutcome;
   try {
-    const result = await deps.receive(
+    unwrapped = await deps.receive(
       { headers: req.headers, body: req.body },
       {
         findPartner: (from, to) =>
           deps.partners.byAs2Name(from) === partner && deps.partners.isUs(to) ? security : undefined,
-        isDuplicate: () => duplicate,
+        isDuplicate: async () => isRepeat(await recording),
       },
     );
+  } catch (err) {
+    const recorded = await recording;
+    await deps.recorder
+      .updateAs2Message(recorded.id, { status: 'failed', error: errorSummary(err).message })
+      .catch(() => undefined);
+    throw err;
+  }
+  const recorded = await recording;
+  const duplicate = isRepeat(recorded);
+  try {
+    const result = unwrapped;
     const messageId = result.messageId || headerMessageId || '';
     const failed =
       result.disposition.type === 'failed' ||
@@ -168,9 +183,11 @@ export async function handleInbound(
       ...(result.mic ? { mic: result.mic.digest, micAlgorithm: result.mic.algorithm } : {}),
     };
 
-    // The payload file is durable before the MDN says "processed" (ARCHITECTURE.md).
-    const payloadEntry =
-      result.payload && !failed && !duplicate ? await deps.archive.put('payload', result.payload.content) : undefined;
+    // The payload file is durable before the MDN says "processed" (ARCHITECTURE.md);
+    // its fsync runs while the MDN is signed, and the answer waits for both.
+    const payloadWrite =
+      result.payload && !failed && !duplicate ? deps.archive.put('payload', result.payload.content) : undefined;
+    payloadWrite?.catch(() => undefined); // awaited below; an early failure must not count as unhandled
     log.info(
       {
         disposition: dispositionText,
@@ -186,6 +203,9 @@ export async function handleInbound(
 
     let reply: HttpReply;
     let mdnEntry: ArchivedEntry | undefined;
+    const builtMdn = result.mdnRequest ? result.buildMdn() : undefined;
+    builtMdn?.catch(() => undefined); // awaited below
+    const payloadEntry = await payloadWrite;
     if (!result.mdnRequest) {
       reply = {
         status: 200,
@@ -193,7 +213,7 @@ export async function handleInbound(
         body: Buffer.from(`${dispositionText}\n`),
       };
     } else {
-      const mdn = await result.buildMdn();
+      const mdn = (await builtMdn)!;
       update.mdnDisposition = dispositionText;
       if (result.mdnRequest.async) {
         // The job points at the archived MDN, so the MDN is on disk before the job exists.
