@@ -1,7 +1,7 @@
 import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { Archive, type ArchivedEntry, type ArchiveWriter } from './archive.js';
+import { Archive, type ArchiveWriter } from './archive.js';
 import { HttpError } from './httpError.js';
 import type { Logger } from './logger.js';
 import type { Recorder } from './recorder.js';
