@@ -98,6 +98,10 @@ const variants: Variant[] = [
   { name: '856: HL02 names no earlier HL', file: 'x12/004010_856.edi', change: replace('HL*4*3*I', 'HL*4*9*I'), expect: { code: 'HL_PARENT_UNKNOWN', ak403: '7', element: 2, segmentTag: 'HL', segmentPosition: 17, loopId: 'HL' } },
   { name: '856: HL01 repeated', file: 'x12/004010_856.edi', change: replace('HL*5*2*P', 'HL*4*2*P'), expect: { code: 'HL_ID_DUPLICATE', ak403: '7', element: 1 } },
   { name: '856: HL01 decreasing', file: 'x12/004010_856.edi', change: replace('HL*6*5*I', 'HL*0*5*I'), expect: { code: 'HL_ID_NOT_INCREASING', ak403: '7', element: 1 } },
+  // HL01 values that are not plain numbers up to the set's length take the map rather than the by-number table.
+  { name: '856: HL01 with a leading zero is another id than without', file: 'x12/004010_856.edi', change: replace('HL*3*2*P', 'HL*03*2*P'), expect: { code: 'HL_PARENT_UNKNOWN', element: 2, segmentPosition: 17, value: '3' } },
+  { name: '856: HL01 above the set length links its children', file: 'x12/004010_856.edi', change: (t) => replace('HL*6*5*I', 'HL*100001*100000*I')(replace('HL*5*2*P', 'HL*100000*2*P')(t)), expect: {} },
+  { name: '856: HL01 with a leading zero repeated', file: 'x12/004010_856.edi', change: (t) => replace('HL*6*5*I', 'HL*05*2*I')(replace('HL*5*2*P', 'HL*05*2*P')(t)), expect: { code: 'HL_ID_DUPLICATE', element: 1, value: '05' } },
   { name: '999: IK501 invalid code', file: 'x12/005010_999.edi', change: replace('IK5*A', 'IK5*Q'), expect: { code: 'ELEMENT_INVALID_CODE', ak403: '7', segmentTag: 'IK5', segmentPosition: 4, loopId: 'AK2' } },
   { name: 'TA1 with an invalid note code', file: 'x12/005010_TA1.edi', change: replace('*R*022', '*R*099'), expect: { code: 'TA1_ELEMENT_INVALID_CODE', element: 5 } },
   { name: 'ORDERS: BGM missing', file: 'edifact/D96A_ORDERS.edi', change: replace("BGM+220+PO4500012345+9'\n", ''), expect: { code: 'SEGMENT_MANDATORY_MISSING', contrl: '13', segmentTag: 'BGM', segmentPosition: 2 } },

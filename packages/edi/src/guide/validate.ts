@@ -393,8 +393,8 @@ class SetValidator {
 
   /** The set's segment count: HL01 values up to it are looked up by number (see {@link hlNumberKey}). */
   hlLimit = 0;
-  /** Instance + 1 of the HL with HL01 `n`, at index `n` (0: none); for canonical decimal HL01 values up to {@link hlLimit}. */
-  private hlByNumber: Int32Array | undefined;
+  /** This set's mark in {@link hlTable} (0 until the set's first HL). */
+  private hlStamp = 0;
   /** The other HL01 values. */
   private hlById: Map<string, number> | undefined;
   private lastHlId = -1;
@@ -402,8 +402,7 @@ class SetValidator {
   /** Instance of the HL whose HL01 is `id`, or undefined. */
   private hlLookup(id: string, key: number): number | undefined {
     if (key >= 0) {
-      const found = this.hlByNumber === undefined ? 0 : this.hlByNumber[key]!;
-      return found === 0 ? undefined : found - 1;
+      return this.hlStamp !== 0 && hlTable.stamp[key] === this.hlStamp ? hlTable.inst[key] : undefined;
     }
     return this.hlById?.get(id);
   }
@@ -434,10 +433,32 @@ class SetValidator {
     }
     this.hl.push(inst, index, parentInst);
     if (id !== '' && seen === undefined) {
-      if (key >= 0) (this.hlByNumber ??= new Int32Array(this.hlLimit + 1))[key] = inst + 1;
+      if (key >= 0) {
+        if (this.hlStamp === 0) this.hlStamp = hlTableFor(this.hlLimit);
+        hlTable.stamp[key] = this.hlStamp;
+        hlTable.inst[key] = inst;
+      }
       else (this.hlById ??= new Map<string, number>()).set(id, inst);
     }
   }
+}
+
+/**
+ * HL instances by HL01 number, shared by all sets (validation is synchronous,
+ * one set at a time): an entry is the current set's when its stamp is the
+ * set's, so no set allocates or clears a table.
+ */
+const hlTable = { stamp: new Int32Array(0), inst: new Int32Array(0), lastStamp: 0 };
+
+/** A fresh stamp for a set whose HL01 numbers go up to `limit`, the table grown to hold them. */
+function hlTableFor(limit: number): number {
+  if (hlTable.stamp.length <= limit || hlTable.lastStamp === 0x7fffffff) {
+    const size = Math.max(limit + 1, hlTable.stamp.length * 2, 1024);
+    hlTable.stamp = new Int32Array(size);
+    hlTable.inst = new Int32Array(size);
+    hlTable.lastStamp = 0;
+  }
+  return ++hlTable.lastStamp;
 }
 
 /**
@@ -580,7 +601,8 @@ let instChunkUsed = 0;
 function run(guide: CompiledGuide, set: TransactionSet, context: SetContext): { issues: EdiIssue[]; placement: Placement } {
   const v = new SetValidator(guide, context);
   const segments = set.segments;
-  v.hlLimit = segments.length;
+  // HL01 numbers above this go to the map: the shared table stays small.
+  v.hlLimit = Math.min(segments.length, 65536);
   if (instChunk === undefined || instChunkUsed + segments.length > instChunk.length) {
     instChunk = new Int32Array(Math.max(INST_CHUNK, segments.length));
     instChunkUsed = 0;
