@@ -265,10 +265,18 @@ function compileLoop(id: string, structure: readonly StructureEntry[], dictionar
   });
   const nextMandatory = new Array<number>(entries.length + 1).fill(entries.length);
   for (let k = entries.length - 1; k >= 0; k--) nextMandatory[k] = entries[k]!.req === 'M' ? k : nextMandatory[k + 1]!;
-  return { id, entries, byTag, byTagNumber: [], slot: nextSlot++, nextMandatory };
+  const loop: CompiledLoop = { id, entries, byTag, byTagNumber: [], slot: loopsBySlot.length, nextMandatory };
+  loopsBySlot.push(loop);
+  return loop;
 }
 
-let nextSlot = 0;
+/** Every compiled loop, at its slot (guides are compiled once and kept, so this only grows with them). */
+const loopsBySlot: CompiledLoop[] = [];
+
+/** The compiled loop with a given {@link CompiledLoop.slot}. */
+export function loopBySlot(slot: number): CompiledLoop {
+  return loopsBySlot[slot]!;
+}
 
 /** Fill `byTagNumber` of a loop and its nested loops. */
 function numberTags(loop: CompiledLoop, tagNumbers: ReadonlyMap<string, number>): void {

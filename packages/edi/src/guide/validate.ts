@@ -28,6 +28,7 @@ import { componentOf, elementText } from '../values.js';
 import { checkValue, isValidEdifactDateTime, type ValueCheckOptions } from './check.js';
 import {
   compiledSegment,
+  loopBySlot,
   MASK_POSITIONS,
   type CompiledElement,
   type CompiledGuide,
@@ -385,11 +386,11 @@ class SetValidator {
   }
 
   /**
-   * HL loop instances with their links, in source order, three numbers each:
-   * the instance, the HL segment's index in the set, the parent instance.
-   * Nested into the tree when it is built.
+   * HL loop instances seen, written to {@link scratch}.hl in source order,
+   * three numbers each: the instance, the HL segment's index in the set, the
+   * parent instance. Nested into the tree when it is built.
    */
-  readonly hl: number[] = [];
+  hlCount = 0;
 
   /** The set's segment count: HL01 values up to it are looked up by number (see {@link hlNumberKey}). */
   hlLimit = 0;
@@ -431,7 +432,10 @@ class SetValidator {
         parentInst = HL_UNLINKED;
       } else parentInst = parent;
     }
-    this.hl.push(inst, index, parentInst);
+    const at = 3 * this.hlCount++;
+    scratch.hl[at] = inst;
+    scratch.hl[at + 1] = index;
+    scratch.hl[at + 2] = parentInst;
     if (id !== '' && seen === undefined) {
       if (key >= 0) {
         if (this.hlStamp === 0) this.hlStamp = hlTableFor(this.hlLimit);
@@ -498,37 +502,43 @@ interface Placement {
   /** Loop instance of each segment, from index {@link instBase} (a shared chunk, see {@link INST_CHUNK}). */
   segmentInst: Int32Array;
   instBase: number;
-  /** Loop id and parent instance of each loop instance; instance 0 is the set. */
-  instLoop: string[];
-  instParent: number[];
-  /** HL instances, see {@link SetValidator.hl}. */
-  hl: number[];
+  /**
+   * From {@link linksBase}: the loop slot ({@link loopBySlot}) of each loop
+   * instance, then the parent instance of each, then the HL records
+   * ({@link SetValidator.hlCount}); instance 0 is the set.
+   */
+  links: Int32Array;
+  linksBase: number;
+  instCount: number;
+  hlCount: number;
 }
 
 /** Build the loop tree from a placement: loop nodes in source order, HL loops also nested by HL02. */
 function buildTree(p: Placement): SetTree {
-  const nodes: (LoopNode | undefined)[] = new Array<LoopNode | undefined>(p.instLoop.length);
+  const { links, linksBase, instCount } = p;
+  const parentBase = linksBase + instCount;
+  const nodes: (LoopNode | undefined)[] = new Array<LoopNode | undefined>(instCount);
   const root: LoopNode = { kind: 'loop', id: p.setId, children: [] };
   nodes[0] = root;
   for (let i = 0; i < p.segments.length; i++) {
     const inst = p.segmentInst[p.instBase + i]!;
     let node = nodes[inst];
     if (node === undefined) {
-      node = { kind: 'loop', id: p.instLoop[inst]!, children: [] };
+      node = { kind: 'loop', id: loopBySlot(links[linksBase + inst]!).id, children: [] };
       nodes[inst] = node;
       // A loop instance starts after its parent's first segment, so the parent node exists.
-      nodes[p.instParent[inst]!]!.children.push(node);
+      nodes[links[parentBase + inst]!]!.children.push(node);
     }
     node.children.push({ kind: 'segment', segment: p.segments[i]!, position: i + 1 });
   }
   const hierarchyRoots: LoopNode[] = [];
-  const hl = p.hl;
-  for (let h = 0; h < hl.length; h += 3) {
-    const node = nodes[hl[h]!]!;
+  const hlBase = parentBase + instCount;
+  for (let h = hlBase; h < hlBase + 3 * p.hlCount; h += 3) {
+    const node = nodes[links[h]!]!;
     // Segments are immutable, so the HL's texts are read again rather than kept from validation.
-    const segment = p.segments[hl[h + 1]!]!;
+    const segment = p.segments[links[h + 1]!]!;
     node.hierarchy = { id: elementText(segment, 1), parentId: elementText(segment, 2), levelCode: elementText(segment, 3), children: [] };
-    const parentInst = hl[h + 2]!;
+    const parentInst = links[h + 2]!;
     if (parentInst === HL_ROOT) hierarchyRoots.push(node);
     else if (parentInst >= 0) nodes[parentInst]!.hierarchy!.children.push(node);
   }
@@ -595,23 +605,49 @@ function seenEarlier(stack: readonly Frame[], tag: string): boolean {
  * set placed in it waits for its tree to be read.
  */
 const INST_CHUNK = 8192;
-let instChunk: Int32Array | undefined;
+let instChunk = new Int32Array(0);
 let instChunkUsed = 0;
+
+/** Reserve `n` numbers in {@link instChunk} (a new chunk when the current one is full); returns where they start. */
+function reserve(n: number): number {
+  if (instChunkUsed + n > instChunk.length) {
+    instChunk = new Int32Array(Math.max(INST_CHUNK, n));
+    instChunkUsed = 0;
+  }
+  const base = instChunkUsed;
+  instChunkUsed += n;
+  return base;
+}
+
+/**
+ * Per-instance links and HL records of the set being validated, copied into
+ * a chunk when it is done (their counts are known only then). Validation is
+ * synchronous, so one scratch serves every set.
+ */
+const scratch = { loop: new Int32Array(0), parent: new Int32Array(0), hl: new Int32Array(0) };
+
+function growScratch(segments: number): void {
+  // A loop instance starts at a segment, and an HL record is one segment: at most segments + 1 instances.
+  if (scratch.loop.length > segments) return;
+  const size = Math.max(segments + 1, 2 * scratch.loop.length, 1024);
+  scratch.loop = new Int32Array(size);
+  scratch.parent = new Int32Array(size);
+  scratch.hl = new Int32Array(3 * size);
+}
 
 function run(guide: CompiledGuide, set: TransactionSet, context: SetContext): { issues: EdiIssue[]; placement: Placement } {
   const v = new SetValidator(guide, context);
   const segments = set.segments;
   // HL01 numbers above this go to the map: the shared table stays small.
   v.hlLimit = Math.min(segments.length, 65536);
-  if (instChunk === undefined || instChunkUsed + segments.length > instChunk.length) {
-    instChunk = new Int32Array(Math.max(INST_CHUNK, segments.length));
-    instChunkUsed = 0;
-  }
+  const instBase = reserve(segments.length);
   const segmentInst = instChunk;
-  const instBase = instChunkUsed;
-  instChunkUsed += segments.length;
-  const instLoop: string[] = [set.id];
-  const instParent: number[] = [0];
+  growScratch(segments.length);
+  const instLoop = scratch.loop;
+  const instParent = scratch.parent;
+  instLoop[0] = -1;
+  instParent[0] = 0;
+  let instCount = 1;
   const stack: Frame[] = [acquireFrame(guide.root, 0, true)];
   const lastIndex = segments.length - 1;
   for (let i = 0; i < segments.length; i++) {
@@ -648,9 +684,9 @@ function run(guide: CompiledGuide, set: TransactionSet, context: SetContext): { 
       const entry = frame.loop.entries[found]!;
       const loopId = frame.isRoot ? undefined : frame.loop.id;
       if (entry.loop !== undefined) {
-        const inst = instLoop.length;
-        instLoop.push(entry.loop.id);
-        instParent.push(frame.inst);
+        const inst = instCount++;
+        instLoop[inst] = entry.loop.slot;
+        instParent[inst] = frame.inst;
         segmentInst[instBase + i] = inst;
         const child = acquireFrame(entry.loop, inst, false);
         child.pos = 0;
@@ -692,7 +728,13 @@ function run(guide: CompiledGuide, set: TransactionSet, context: SetContext): { 
   }
   const issues = v.issues;
   if (issues.length > 1) issues.sort((a, b) => (a.segmentPosition ?? 0) - (b.segmentPosition ?? 0));
-  return { issues, placement: { segments, setId: set.id, segmentInst, instBase, instLoop, instParent, hl: v.hl } };
+  const hlCount = v.hlCount;
+  const linksBase = reserve(2 * instCount + 3 * hlCount);
+  const links = instChunk;
+  links.set(instLoop.subarray(0, instCount), linksBase);
+  links.set(instParent.subarray(0, instCount), linksBase + instCount);
+  links.set(scratch.hl.subarray(0, 3 * hlCount), linksBase + 2 * instCount);
+  return { issues, placement: { segments, setId: set.id, segmentInst, instBase, links, linksBase, instCount, hlCount } };
 }
 
 function setIssue(problem: keyof typeof setProblems, set: TransactionSet, context: SetContext, detail: string): EdiIssue {
