@@ -108,14 +108,23 @@ function structureOf(file: SetGuideFile): readonly StructureEntry[] | undefined 
  * declared version (`004010VICS`, `005010X231A1`, `D96A`).
  */
 export function findGuide(standard: Standard, version: string, setId: string): CompiledGuide | undefined {
+  // Consecutive sets of a file mostly ask for the same guide: no key string for them.
+  const last = lastFound;
+  if (last.setId === setId && last.version === version && last.standard === standard) return last.guide;
   // Declared versions repeat from set to set: remember them as given, before any normalising.
   const declared = `${standard}|${version}|${setId}`;
   const known = byDeclared.get(declared);
-  if (known !== undefined) return known ?? undefined;
-  const guide = lookupGuide(standard, version, setId);
-  if (byDeclared.size < 1000) byDeclared.set(declared, guide ?? null);
+  let guide: CompiledGuide | undefined;
+  if (known !== undefined) guide = known ?? undefined;
+  else {
+    guide = lookupGuide(standard, version, setId);
+    if (byDeclared.size < 1000) byDeclared.set(declared, guide ?? null);
+  }
+  lastFound = { standard, version, setId, guide };
   return guide;
 }
+
+let lastFound: { standard: Standard | ''; version: string; setId: string; guide: CompiledGuide | undefined } = { standard: '', version: '', setId: '', guide: undefined };
 
 const byDeclared = new Map<string, CompiledGuide | null>();
 

@@ -731,9 +731,14 @@ function run(guide: CompiledGuide, set: TransactionSet, context: SetContext): { 
   const hlCount = v.hlCount;
   const linksBase = reserve(2 * instCount + 3 * hlCount);
   const links = instChunk;
-  links.set(instLoop.subarray(0, instCount), linksBase);
-  links.set(instParent.subarray(0, instCount), linksBase + instCount);
-  links.set(scratch.hl.subarray(0, 3 * hlCount), linksBase + 2 * instCount);
+  // Copied by hand: a subarray view per copy would cost more than these few numbers.
+  for (let k = 0; k < instCount; k++) {
+    links[linksBase + k] = instLoop[k]!;
+    links[linksBase + instCount + k] = instParent[k]!;
+  }
+  const hl = scratch.hl;
+  const hlBase = linksBase + 2 * instCount;
+  for (let k = 0; k < 3 * hlCount; k++) links[hlBase + k] = hl[k]!;
   return { issues, placement: { segments, setId: set.id, segmentInst, instBase, links, linksBase, instCount, hlCount } };
 }
 
