@@ -946,8 +946,8 @@ function splitElements(text: string, raw: RawDelimiters): ElementValue[] {
  * as a plain {@link Segment} for reading and for JSON (`toJSON`).
  */
 class TextSegment implements Segment {
-  #text: SourceText | undefined;
-  #elements: ElementValue[] | undefined;
+  /** Where the segment was read from until its elements are split, then the elements (one field: a smaller object). */
+  #data: SourceText | ElementValue[];
 
   constructor(
     readonly tag: string,
@@ -955,19 +955,19 @@ class TextSegment implements Segment {
     readonly length: number,
     text: SourceText,
   ) {
-    this.#text = text;
+    this.#data = text;
   }
 
   get elements(): readonly ElementValue[] {
-    if (this.#elements === undefined) {
-      const { source, base, raw } = this.#text!;
-      // The elements sit between the tag's end and the terminator.
-      const from = this.offset - base + this.tag.length;
-      const to = this.offset - base + this.length - raw.segment.length;
-      this.#elements = from >= to ? [] : splitElements(source.slice(from + 1, to), raw);
-      this.#text = undefined;
-    }
-    return this.#elements;
+    const data = this.#data;
+    if (Array.isArray(data)) return data;
+    const { source, base, raw } = data;
+    // The elements sit between the tag's end and the terminator.
+    const from = this.offset - base + this.tag.length;
+    const to = this.offset - base + this.length - raw.segment.length;
+    const elements = from >= to ? [] : splitElements(source.slice(from + 1, to), raw);
+    this.#data = elements;
+    return elements;
   }
 
   toJSON(): Segment {
