@@ -3,7 +3,6 @@ import { openLedger, type Jobs, type Ledger } from '@edigate/ledger';
 import type { HomeConfig } from './config/load.js';
 import type { Logger } from './logger.js';
 import {
-  bareMessageId,
   MemoryJobQueue,
   type As2MessageRecordView,
   type JobQueue,
@@ -40,20 +39,12 @@ export class LedgerRecorder implements Recorder {
     return this.ledger.getAs2Message(id);
   }
 
-  /**
-   * Stopgap until @edigate/ledger offers a lookup by Message-ID: one read
-   * through the ledger's own connection (its table and unique index).
-   */
-  async findAs2Message(q: {
+  findAs2Message(q: {
     direction: 'inbound' | 'outbound';
     partnerId: string;
     messageId: string;
   }): Promise<As2MessageRecordView | undefined> {
-    const { rows } = await this.ledger.database.query<{ id: number | string }>(
-      'select id from as2_messages where partner_id = $1 and direction = $2 and message_id = $3 and duplicate_of is null limit 1',
-      [q.partnerId, q.direction, bareMessageId(q.messageId)],
-    );
-    return rows[0] ? this.ledger.getAs2Message(Number(rows[0].id)) : undefined;
+    return this.ledger.findAs2Message(q);
   }
 
   close(): Promise<void> {

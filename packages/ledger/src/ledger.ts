@@ -320,16 +320,18 @@ export class Ledger {
       mdnUrl: input.mdnUrl ?? null,
       archiveId: input.archiveId ?? null,
     };
+    // The usual case, a new Message-ID, is one statement with no explicit
+    // transaction; only a repeat reads the original and records itself.
+    const inserted = await this.database.db
+      .insert(as2Messages)
+      .values(row)
+      .onConflictDoNothing({
+        target: [as2Messages.partnerId, as2Messages.direction, as2Messages.messageId],
+        where: sql`duplicate_of is null`,
+      })
+      .returning({ id: as2Messages.id });
+    if (inserted[0]) return { id: inserted[0].id, duplicate: false as const };
     return this.database.transaction(async ({ db }) => {
-      const inserted = await db
-        .insert(as2Messages)
-        .values(row)
-        .onConflictDoNothing({
-          target: [as2Messages.partnerId, as2Messages.direction, as2Messages.messageId],
-          where: sql`duplicate_of is null`,
-        })
-        .returning({ id: as2Messages.id });
-      if (inserted[0]) return { id: inserted[0].id, duplicate: false as const };
       const [original] = await db
         .select()
         .from(as2Messages)
