@@ -4,7 +4,7 @@ import { Archive } from './archive.js';
 import { loadHomeStrict, type HomeConfig, type LoadHomeOptions } from './config/load.js';
 import { createLogger, type Logger } from './logger.js';
 import { MemoryJobQueue, MemoryRecorder, type JobQueue, type Recorder } from './recorder.js';
-import { createApp, listen } from './server.js';
+import { createRequestListener, listen } from './server.js';
 import { PartnerDirectory } from './as2/partners.js';
 import { startAsyncMdnWorker } from './as2/asyncMdn.js';
 import { enqueueSend, startOutboundWorker } from './as2/send.js';
@@ -91,7 +91,7 @@ export async function startGateway(opts: StartGatewayOptions): Promise<Gateway> 
   await startAsyncMdnWorker({ jobs, archive, recorder, log });
   await startOutboundWorker({ jobs, archive, recorder, log, partnerById: (id) => partners.byPartnerId(id) });
   const inflight = new Set<Promise<void>>();
-  const app = createApp({
+  const app = createRequestListener({
     partners,
     archive,
     recorder,

@@ -7,7 +7,7 @@ export * from './httpError.js';
 export { createLogger, redactPaths, type Logger } from './logger.js';
 export * from './recorder.js';
 export { LedgerRecorder, openLedgerBackend } from './ledgerRecorder.js';
-export { createApp, listen } from './server.js';
+export { createApp, createRequestListener, listen } from './server.js';
 export { startGateway, defaultReceive, type Gateway, type StartGatewayOptions } from './gateway.js';
 export { PartnerDirectory, unquoteAs2Name, type PartnerSecuritySettings } from './as2/partners.js';
 export {

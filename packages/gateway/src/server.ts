@@ -46,21 +46,42 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.all('/as2', (_req, _res, next) => next(new HttpError('METHOD_NOT_ALLOWED', 'POST an AS2 message to /as2')));
   app.use((_req, _res, next) => next(new HttpError('NOT_FOUND', 'not found')));
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const e = HttpError.from(err);
-    if (e.code === 'INTERNAL') deps.log.error({ err: errorSummary(e.cause), path: req.path }, 'request failed');
-    else
-      deps.log.warn(
-        { code: e.code, reason: e.message, path: req.path, remote: req.socket.remoteAddress },
-        'request refused',
-      );
-    if (res.headersSent) {
-      res.destroy();
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => answerError(deps, err, req, res));
+  return app;
+}
+
+/**
+ * The server's request listener: `POST /as2` goes straight to the receive
+ * path (no router, no body middleware: the body is streamed to the archive
+ * as it arrives); everything else through {@link createApp}.
+ */
+export function createRequestListener(deps: AppDeps): http.RequestListener {
+  const app = createApp(deps);
+  return (req, res) => {
+    if (req.method === 'POST' && (req.url === '/as2' || req.url?.startsWith('/as2?'))) {
+      receiveAs2(deps, req, res).catch((err: unknown) => answerError(deps, err, req, res));
       return;
     }
-    res.status(e.status).type('text/plain').send(`${e.message}\n`);
-  });
-  return app;
+    app(req, res);
+  };
+}
+
+/** Logs a failed request and answers it in plain text (or drops the connection when the answer has started). */
+function answerError(deps: AppDeps, err: unknown, req: IncomingMessage, res: ServerResponse): void {
+  const e = HttpError.from(err);
+  const at = (req.url ?? '/').split('?')[0];
+  if (e.code === 'INTERNAL') deps.log.error({ err: errorSummary(e.cause), path: at }, 'request failed');
+  else
+    deps.log.warn({ code: e.code, reason: e.message, path: at, remote: req.socket.remoteAddress }, 'request refused');
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = Buffer.from(`${e.message}\n`);
+  res.statusCode = e.status;
+  res.setHeader('content-type', 'text/plain; charset=utf-8');
+  res.setHeader('content-length', String(body.length));
+  res.end(body);
 }
 
 /** The request line and headers exactly as sent (rawHeaders keeps case and order). */
@@ -106,7 +127,7 @@ function readBody(
   });
 }
 
-async function receiveAs2(deps: AppDeps, req: Request, res: Response): Promise<void> {
+async function receiveAs2(deps: AppDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const writer = deps.archive.begin('as2-request');
   writer.write(requestHead(req));
   const declared = Number(req.headers['content-length'] ?? NaN);
@@ -166,7 +187,7 @@ function send(res: ServerResponse, reply: HttpReply): void {
 
 /** Listens and applies the slow-client guards. */
 export function listen(
-  app: express.Express,
+  app: http.RequestListener,
   opts: { port: number; host?: string; headersTimeoutMs: number; requestTimeoutMs: number },
 ): Promise<{ server: Server; port: number }> {
   return new Promise((resolve, reject) => {
