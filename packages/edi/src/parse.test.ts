@@ -261,7 +261,7 @@ describe('set segments kept as offsets until read', () => {
     expect(b!.segments.map((s) => s.elements)).toEqual([['850', '0001'], ['DP', 'after'], ['3', '0001']]);
   });
 
-  it('a set read from many stream pieces gives the segments of the whole-buffer parse', async () => {
+  it('a set streamed in many pieces (segments made at once) equals the whole-buffer parse (kept as offsets)', async () => {
     const text = x12({ body: Array.from({ length: 3000 }, (_, i) => `REF*DP*${i}`) });
     const bytes = new TextEncoder().encode(text);
     const [streamedSet] = (await streamed(bytes, 777)).map((ic) => ic.groups[0]!.sets[0]!);

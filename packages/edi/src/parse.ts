@@ -18,7 +18,7 @@ function toBytes(input: Uint8Array | string): Buffer {
  */
 export function parseEdi(input: Uint8Array | string, options: ParseOptions = {}): ParseResult {
   const bytes = toBytes(input);
-  const reader = new EdiReader(options);
+  const reader = new EdiReader(options, true);
   reader.push(bytes.toString('latin1', 0, bytes.length), !isAscii(bytes));
   reader.end();
   return { interchanges: reader.ready.map((r) => r.interchange), issues: reader.fileIssues };

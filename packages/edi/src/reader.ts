@@ -292,7 +292,7 @@ export class EdiReader {
   private index = 0;
   private readonly lenient: boolean;
   private readonly seenControlNumbers = new Set<string>();
-  /** Body segments of sets, kept as integers until read (see SegmentStore). */
+  /** Tag texts (always) and, with `keepSegmentsAsOffsets`, body segments of sets kept as integers until read. */
   private readonly store = new SegmentStore(makeTextSegment);
   private garbageStart = -1;
   private sawInterchange = false;
@@ -302,9 +302,18 @@ export class EdiReader {
   /** Issues outside any interchange. */
   readonly fileIssues: EdiIssue[] = [];
 
-  constructor(options: ParseOptions = {}) {
+  /**
+   * `keepSegmentsAsOffsets`: keep set body segments in a {@link SegmentStore}
+   * until read (the whole-buffer parse). The stream makes them at once: its
+   * interchanges are consumed and dropped one by one, so the objects die
+   * young, and the store's per-set bookkeeping would cost more than it saves.
+   */
+  constructor(options: ParseOptions = {}, keepSegmentsAsOffsets = false) {
     this.lenient = options.ignoreExtraneousLineBreaks === true;
+    this.keepSegmentsAsOffsets = keepSegmentsAsOffsets;
   }
+
+  private readonly keepSegmentsAsOffsets: boolean;
 
   /**
    * Feeds the next piece. `hasHighBytes` says whether the piece has any byte
@@ -460,7 +469,7 @@ export class EdiReader {
     }
     const init: { delimiters: Delimiters; offset: number; una?: string } = { delimiters: read.delimiters, offset };
     if (read.una !== undefined) init.una = read.una;
-    const builder = new EnvelopeBuilder(x12 ? 'x12' : 'edifact', header, init, this.index, this.store);
+    const builder = new EnvelopeBuilder(x12 ? 'x12' : 'edifact', header, init, this.index, this.keepSegmentsAsOffsets ? this.store : undefined);
     const cur: Current = {
       builder,
       raw: read.raw,
