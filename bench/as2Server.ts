@@ -6,13 +6,17 @@
 import { MemoryJobQueue, MemoryRecorder, startGateway } from '@edigate/gateway';
 
 const home = process.argv[2]!;
-// `ledger`: the PGlite ledger (in memory); `memory`: no database, to show what the rest of the path costs.
+// `ledger`: the PGlite ledger (in memory); `pg`: the ledger at DATABASE_URL; `memory`: no database, to show what the rest of the path costs.
 const mode = process.argv[3] ?? 'ledger';
 const gw = await startGateway({
   home,
   port: 0,
   host: '127.0.0.1',
-  ...(mode === 'memory' ? { recorder: new MemoryRecorder(), jobs: new MemoryJobQueue() } : { inMemoryLedger: true }),
+  ...(mode === 'memory'
+    ? { recorder: new MemoryRecorder(), jobs: new MemoryJobQueue() }
+    : mode === 'pg'
+      ? {}
+      : { inMemoryLedger: true }),
 });
 process.send?.({ port: gw.port });
 process.on('message', (m: unknown) => {
