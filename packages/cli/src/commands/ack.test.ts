@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSelfSigned } from '@edigate/gateway';
 import { run } from '../program.js';
+import { captureIo } from '../testing.js';
 import type { AckJson } from './ack.js';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -15,21 +16,7 @@ const emptyHome = path.join(dir, 'empty');
 mkdirSync(emptyHome);
 const at = '2026-11-29T09:30:00Z';
 
-function io(stdin: Uint8Array[] = []) {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: {
-      stdout: (t: string) => void out.push(t),
-      stderr: (t: string) => void err.push(t),
-      stdin: async function* () {
-        for (const chunk of stdin) yield await Promise.resolve(chunk);
-      },
-    },
-  };
-}
+const io = captureIo;
 
 describe('edigate ack', () => {
   it('prints the golden 997 for a rejected set, exit 1', async () => {

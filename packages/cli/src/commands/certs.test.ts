@@ -4,23 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../program.js';
+import { captureIo } from '../testing.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'edigate-certs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: {
-      stdout: (t: string) => void out.push(t),
-      stderr: (t: string) => void err.push(t),
-      stdin: async function* () {},
-    },
-  };
-}
+const io = captureIo;
 
 describe('edigate certs new', () => {
   it('writes a key and a self-signed certificate that belong together', async () => {

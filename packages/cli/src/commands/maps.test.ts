@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../program.js';
+import { captureIo } from '../testing.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../../..');
 const home = mkdtempSync(path.join(os.tmpdir(), 'edigate-maps-'));
@@ -13,18 +14,8 @@ for (const p of ['p_003', 'p_004'])
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    text: () => out.join(''),
-    io: {
-      stdout: (t: string) => void out.push(t),
-      stderr: (t: string) => void err.push(t),
-      stdin: async function* () {},
-    },
-  };
+  const captured = captureIo();
+  return { ...captured, text: () => captured.out.join('') };
 }
 
 describe('edigate maps check / maps test / translate', () => {

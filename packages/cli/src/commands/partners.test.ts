@@ -4,23 +4,12 @@ import path from 'node:path';
 import { createSelfSigned, loadHome } from '@edigate/gateway';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../program.js';
+import { captureIo } from '../testing.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'edigate-partners-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: {
-      stdout: (t: string) => void out.push(t),
-      stderr: (t: string) => void err.push(t),
-      stdin: async function* () {},
-    },
-  };
-}
+const io = captureIo;
 
 // The shape of an OpenAS2 partnerships.xml (partner elements, partnerships with sender/receiver/attributes).
 const xml = `<partnerships>

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createSelfSigned } from '@edigate/gateway';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../program.js';
+import { captureIo } from '../testing.js';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'edigate-serve-'));
 // Both homes use their embedded PGlite ledger, not a PostgreSQL the environment may name (CI sets DATABASE_URL).
@@ -14,19 +15,7 @@ afterAll(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: {
-      stdout: (t: string) => void out.push(t),
-      stderr: (t: string) => void err.push(t),
-      stdin: async function* () {},
-    },
-  };
-}
+const io = captureIo;
 
 /** Two homes that know each other: "us" serves, "them" sends with `edigate send`. */
 function homes() {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../program.js';
+import { captureIo } from '../testing.js';
 import type { FileReport } from './validate.js';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -13,21 +14,7 @@ const fixture = (p: string) => path.join(root, 'test/edi/fixtures', p);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'edigate-validate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function io(stdin: Uint8Array[] = []) {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: {
-      stdout: (t: string) => void out.push(t),
-      stderr: (t: string) => void err.push(t),
-      stdin: async function* () {
-        for (const chunk of stdin) yield await Promise.resolve(chunk);
-      },
-    },
-  };
-}
+const io = captureIo;
 
 function file(name: string, content: string | Buffer): string {
   const p = path.join(dir, name);
@@ -53,7 +40,9 @@ describe('edigate validate', () => {
     const t = io();
     expect(await run(['validate', broken], t.io)).toBe(1);
     const text = t.out.join('');
-    expect(text).toMatch(/error SET_COUNT_MISMATCH: SE declares 9 segments; the set has 8 \(segment 8, SE, element 1, value "9", byte \d+, AK502=4\)/);
+    expect(text).toMatch(
+      /error SET_COUNT_MISMATCH: SE declares 9 segments; the set has 8 \(segment 8, SE, element 1, value "9", byte \d+, AK502=4\)/,
+    );
     expect(text).toContain('broken.edi: INVALID');
   });
 
@@ -64,7 +53,11 @@ describe('edigate validate', () => {
     expect(report.valid).toBe(false);
     const [bad, good] = report.files;
     expect(good).toMatchObject({ valid: true, counts: { interchanges: 1, groups: 1, sets: 1, errors: 0 } });
-    expect(bad!.interchanges[0]!.groups[0]!.sets[0]!.issues[0]).toMatchObject({ code: 'SET_COUNT_MISMATCH', codes: { ak502: '4' }, segmentPosition: 8 });
+    expect(bad!.interchanges[0]!.groups[0]!.sets[0]!.issues[0]).toMatchObject({
+      code: 'SET_COUNT_MISMATCH',
+      codes: { ak502: '4' },
+      segmentPosition: 8,
+    });
   });
 
   it('exit 2 for a missing file; 1 for a file with no interchange; malformed input never crashes', async () => {
@@ -89,7 +82,10 @@ describe('edigate validate', () => {
   });
 
   it('--ignore-line-breaks accepts a file wrapped at 80 columns', async () => {
-    const wrapped = file('wrapped.edi', readFileSync(fixture('x12/valid-850-4010-one-line.edi'), 'latin1').replace(/(.{80})/g, '$1\n'));
+    const wrapped = file(
+      'wrapped.edi',
+      readFileSync(fixture('x12/valid-850-4010-one-line.edi'), 'latin1').replace(/(.{80})/g, '$1\n'),
+    );
     expect(await run(['validate', wrapped], io().io)).toBe(1);
     expect(await run(['validate', '--ignore-line-breaks', wrapped], io().io)).toBe(0);
   });
