@@ -14,7 +14,18 @@ import { registerAck } from './commands/ack.js';
 /** Each command module adds its commands to the program; an exit code comes back through `setExit`. */
 export type Register = (program: Command, io: Io, setExit: (code: number) => void) => void;
 
-const registrations: Register[] = [registerValidate, registerServe, registerCerts, registerPartners, registerSend, registerIngest, registerLedger, registerTranslate, registerMaps, registerAck];
+const registrations: Register[] = [
+  registerValidate,
+  registerServe,
+  registerCerts,
+  registerPartners,
+  registerSend,
+  registerIngest,
+  registerLedger,
+  registerTranslate,
+  registerMaps,
+  registerAck,
+];
 
 /** Builds the `edigate` program. */
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {

@@ -1,6 +1,13 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { streamInterchanges, validateGuides, type EdiIssue, type FunctionalGroup, type Interchange, type TransactionSet } from '@edigate/edi';
+import {
+  streamInterchanges,
+  validateGuides,
+  type EdiIssue,
+  type FunctionalGroup,
+  type Interchange,
+  type TransactionSet,
+} from '@edigate/edi';
 import { ExitCode, withCommon, type CommonOptions, type Io } from '../context.js';
 import type { Register } from '../program.js';
 
@@ -284,7 +291,10 @@ export const registerValidate: Register = (program, io, setExit) => {
     .command('validate')
     .description('check X12 / EDIFACT files: envelopes, control numbers, counts and transaction-set guides')
     .argument('<file...>', 'files to check; - reads standard input')
-    .option('--ignore-line-breaks', 'drop CR/LF inside segments (files wrapped at 80 columns) instead of reporting them')
+    .option(
+      '--ignore-line-breaks',
+      'drop CR/LF inside segments (files wrapped at 80 columns) instead of reporting them',
+    )
     .option('--no-guides', 'check the syntax and envelopes only, not the transaction-set guides');
   withCommon(cmd);
   cmd.action(async (files: string[], options: ValidateOptions) => {
