@@ -75,8 +75,10 @@ export async function* streamInterchanges(
     for (let at = 0; at < bytes.length; at += PIECE) {
       const piece = bytes.subarray(at, Math.min(bytes.length, at + PIECE));
       reader.push(piece.toString('latin1', 0, piece.length), !isAscii(piece));
+      // Hand over what each piece completed before decoding the next, so at most one piece's
+      // interchanges are alive at once, whatever the size of the source's chunks.
+      yield* drain();
     }
-    yield* drain();
   }
   reader.end();
   yield* drain();
