@@ -5,35 +5,13 @@
  * that is not about persistence.
  */
 
-/** An AS2 message to record (the ledger's `As2MessageInput`). */
-export interface As2MessageRecordInput {
-  direction: 'inbound' | 'outbound';
-  partnerId: string;
-  messageId: string;
-  as2From?: string;
-  as2To?: string;
-  subject?: string;
-  status?: string;
-  mic?: string;
-  micAlgorithm?: string;
-  mdnMode?: 'none' | 'sync' | 'async';
-  mdnSigned?: boolean;
-  mdnUrl?: string;
-  archiveId?: number;
-}
+import type { As2MessageInput, As2MessageUpdate } from '@edigate/ledger';
 
-/** Changes to an AS2 message row. */
-export interface As2MessageRecordUpdate {
-  status?: string;
-  error?: string | null;
-  mic?: string;
-  micAlgorithm?: string;
-  mdnSentAt?: Date;
-  mdnReceivedAt?: Date;
-  mdnDisposition?: string;
-  mdnMicMatched?: boolean;
-  mdnArchiveId?: number;
-}
+/** An AS2 message to record: the ledger's own input type. */
+export type As2MessageRecordInput = As2MessageInput;
+
+/** Changes to an AS2 message row: the ledger's own update type. */
+export type As2MessageRecordUpdate = As2MessageUpdate;
 
 /** A stored AS2 message, as far as the gateway reads it back. */
 export interface As2MessageRecordView {
