@@ -83,12 +83,20 @@ export class Archive {
   }
 }
 
-/** A streamed archive entry; chunks are hashed and written in order. */
+/**
+ * A streamed archive entry; chunks are hashed as they come and written in
+ * order. At most one write is in flight: chunks that arrive meanwhile are
+ * queued and go out together in the next `writev`, so a body that arrives in
+ * many small pieces costs a few system calls, and no write waits for the
+ * event loop between two pieces while it is busy with cryptography.
+ */
 export class ArchiveWriter {
   private readonly hash = crypto.createHash('sha256');
   private readonly tmp: string;
   private readonly opened: Promise<fs.FileHandle>;
-  private chain: Promise<unknown>;
+  private pending: Uint8Array[] = [];
+  /** Settles when the queue is empty (the write loop has stopped); undefined when no loop runs. */
+  private flushing: Promise<void> | undefined;
   private size = 0;
   private failed: unknown;
   private done = false;
@@ -99,8 +107,8 @@ export class ArchiveWriter {
   ) {
     this.tmp = path.join(archive.dir, 'tmp', `${process.pid}-${crypto.randomBytes(8).toString('hex')}`);
     this.opened = fs.open(this.tmp, 'wx', 0o600);
-    this.chain = this.opened.catch((err: unknown) => {
-      this.failed = err;
+    this.opened.catch((err: unknown) => {
+      this.failed ??= err;
     });
   }
 
@@ -112,17 +120,35 @@ export class ArchiveWriter {
   /** Appends a chunk (queued; errors surface in `finish`). */
   write(chunk: Uint8Array): void {
     if (this.done) throw new Error('archive entry already finished');
+    if (chunk.length === 0) return;
     this.hash.update(chunk);
     this.size += chunk.length;
-    this.chain = this.chain.then(async () => {
-      if (this.failed) return;
-      try {
-        const fh = await this.opened;
-        await fh.write(chunk);
-      } catch (err) {
-        this.failed = err;
+    this.pending.push(chunk);
+    this.flushing ??= this.drain();
+  }
+
+  /** Writes queued chunks until none are left. */
+  private async drain(): Promise<void> {
+    try {
+      const fh = await this.opened;
+      while (this.pending.length > 0 && !this.failed) {
+        const batch = this.pending;
+        this.pending = [];
+        let total = 0;
+        for (const b of batch) total += b.length;
+        let written = 0;
+        // writev may write less than asked (POSIX); go on from where it stopped.
+        while (written < total) {
+          const { bytesWritten } = await fh.writev(remaining(batch, written));
+          written += bytesWritten;
+        }
       }
-    });
+    } catch (err) {
+      this.failed ??= err;
+    } finally {
+      this.pending = [];
+      this.flushing = undefined;
+    }
   }
 
   /** Waits for every write, fsyncs and renames the file to its hash. */
@@ -143,7 +169,8 @@ export class ArchiveWriter {
     const sha256 = this.hash.digest('hex');
     const entry = { sha256, location: this.archive.locate(this.kind, sha256), size: this.size };
     const durable = (async () => {
-      await this.chain;
+      await this.opened.catch(() => undefined);
+      while (this.flushing) await this.flushing;
       if (this.failed) {
         await this.abort();
         throw this.failed instanceof Error ? this.failed : new Error('archive write failed', { cause: this.failed });
@@ -156,7 +183,8 @@ export class ArchiveWriter {
   /** Drops the entry (the temporary file is removed). */
   async abort(): Promise<void> {
     this.done = true;
-    await this.chain;
+    await this.opened.catch(() => undefined);
+    while (this.flushing) await this.flushing;
     try {
       const fh = await this.opened;
       await fh.close().catch(() => undefined);
@@ -165,4 +193,19 @@ export class ArchiveWriter {
     }
     await fs.rm(this.tmp, { force: true });
   }
+}
+
+/** The buffers of `batch` after its first `skip` bytes. */
+function remaining(batch: Uint8Array[], skip: number): Uint8Array[] {
+  if (skip === 0) return batch;
+  const out: Uint8Array[] = [];
+  for (const b of batch) {
+    if (skip >= b.length) {
+      skip -= b.length;
+      continue;
+    }
+    out.push(skip > 0 ? b.subarray(skip) : b);
+    skip = 0;
+  }
+  return out;
 }
