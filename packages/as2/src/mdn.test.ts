@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpensslPeer, hasOpenssl, type TestIdentity } from './cms/opensslPeer.js';
-import { createMdn, formatAs2Name, formatDisposition, parseAs2Name, parseDisposition, parseMdn } from './mdn.js';
+import {
+  createMdn,
+  createMdnAsync,
+  formatAs2Name,
+  formatDisposition,
+  parseAs2Name,
+  parseDisposition,
+  parseMdn,
+} from './mdn.js';
 
 describe('Disposition field', () => {
   it.each([
@@ -175,6 +183,30 @@ describe.skipIf(!hasOpenssl())('signed MDN', () => {
     const r = peer.try(['cms', '-verify', '-noverify', '-in', peer.write('mdn.eml', eml), '-out', peer.file('out')]);
     expect(r.stderr).toContain('Verification successful');
     expect(r.status).toBe(0);
+  });
+
+  it('createMdnAsync signs in the thread pool and gives the same, verifiable MDN', async () => {
+    const opts = {
+      originalMessageId: '<orig@partner>',
+      as2From: 'us',
+      as2To: 'them',
+      disposition: { type: 'processed' as const },
+      mic: { digest: 'AAAA', algorithm: 'sha-256' },
+      sign: { privateKey: ours.key, certificate: ours.cert, digestAlgorithm: 'sha-256' as const },
+    };
+    const mdn = await createMdnAsync(opts);
+    expect(mdn.headers['Content-Type']).toMatch(
+      /^multipart\/signed; protocol="application\/pkcs7-signature"; micalg=sha-256;/,
+    );
+    expect(parseMdn(mdn, { partnerCertificates: [ours.cert] })).toMatchObject({
+      signed: true,
+      signatureValid: true,
+      originalMessageId: '<orig@partner>',
+      receivedMic: { digest: 'AAAA', algorithm: 'sha-256' },
+    });
+    const { sign: _unsigned, ...plain } = opts;
+    const unsigned = await createMdnAsync(plain);
+    expect(unsigned.headers['Content-Type']).toMatch(/^multipart\/report;/);
   });
 
   it('a signed MDN relayed with LF-only line ends still verifies', () => {

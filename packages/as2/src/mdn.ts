@@ -4,7 +4,8 @@
  * verify the MDNs partners send back for our outbound messages.
  */
 import { randomBytes, randomUUID, type KeyObject } from 'node:crypto';
-import { signDetached } from './cms/index.js';
+import { signDetached, signDetachedAsync } from './cms/index.js';
+import type { SignOptions } from './cms/types.js';
 import { As2Error } from './errors.js';
 import { verifySignedEntity } from './signedEntity.js';
 import {
@@ -144,6 +145,24 @@ export function parseAs2Name(value: string | undefined): string {
  * when `sign` is given. Header values never contain payload bytes.
  */
 export function createMdn(opts: CreateMdnOptions): BuiltMdn {
+  const p = prepareMdn(opts);
+  return 'built' in p ? p.built : p.finish(signDetached(p.entity, p.sign));
+}
+
+/**
+ * {@link createMdn} with the signature's private-key operation in libuv's
+ * thread pool (`crypto.sign` with a callback), so a server keeps its event
+ * loop free for other requests while an MDN is signed. Same result.
+ */
+export async function createMdnAsync(opts: CreateMdnOptions): Promise<BuiltMdn> {
+  const p = prepareMdn(opts);
+  return 'built' in p ? p.built : p.finish(await signDetachedAsync(p.entity, p.sign));
+}
+
+/** An MDN without its signature: either complete (unsigned), or the entity to sign and how to finish. */
+function prepareMdn(
+  opts: CreateMdnOptions,
+): { built: BuiltMdn } | { entity: Buffer; sign: SignOptions; finish(signature: Buffer): BuiltMdn } {
   const now = opts.now ?? new Date();
   const messageId = opts.messageId ?? newMessageId();
   const recipient = opts.recipient ?? opts.as2From;
@@ -197,22 +216,24 @@ export function createMdn(opts: CreateMdnOptions): BuiltMdn {
   };
   if (!opts.sign) {
     headers['Content-Type'] = reportType;
-    return { headers, body: reportBody, messageId };
+    return { built: { headers, body: reportBody, messageId } };
   }
   const digestAlgorithm = opts.sign.digestAlgorithm ?? 'sha-256';
   const reportEntity = buildEntity([['Content-Type', reportType]], reportBody);
-  const signature = signDetached(reportEntity, {
-    privateKey: opts.sign.privateKey,
-    certificate: opts.sign.certificate,
-    digestAlgorithm,
-  });
-  const signedBoundary = newBoundary('Signed');
-  headers['Content-Type'] = formatParameterized('multipart/signed', {
-    protocol: 'application/pkcs7-signature',
-    micalg: micAlgorithmName(digestAlgorithm, opts.sign.micalgNames),
-    boundary: signedBoundary,
-  });
-  return { headers, body: buildSignedBody(signedBoundary, reportEntity, signature), messageId };
+  const micalg = micAlgorithmName(digestAlgorithm, opts.sign.micalgNames);
+  return {
+    entity: reportEntity,
+    sign: { privateKey: opts.sign.privateKey, certificate: opts.sign.certificate, digestAlgorithm },
+    finish(signature) {
+      const signedBoundary = newBoundary('Signed');
+      headers['Content-Type'] = formatParameterized('multipart/signed', {
+        protocol: 'application/pkcs7-signature',
+        micalg,
+        boundary: signedBoundary,
+      });
+      return { headers, body: buildSignedBody(signedBoundary, reportEntity, signature), messageId };
+    },
+  };
 }
 
 /** The body of a multipart/signed (RFC 1847 §2.1): the signed entity, then the base64 signature part. */

@@ -8,7 +8,7 @@ import { decompress, decryptEnvelope, inspectCms, verifyDetached } from './cms/i
 import { children, isContext, parseBer, octets, readOid } from './cms/asn1.js';
 import { Attribute } from './cms/oids.js';
 import { As2Error } from './errors.js';
-import { createMdn, parseAs2Name, type BuiltMdn, type MdnDisposition } from './mdn.js';
+import { createMdnAsync, parseAs2Name, type BuiltMdn, type MdnDisposition } from './mdn.js';
 import { PKCS7_SIGNATURE_TYPES, verifySignedEntity } from './signedEntity.js';
 import {
   canonicalizeEntity,
@@ -227,19 +227,17 @@ export async function receiveMessage(
     encrypted: unwrapped.encrypted,
     compressed: unwrapped.compressed,
     disposition,
-    buildMdn: (opts) => {
+    buildMdn: async (opts) => {
       try {
-        return Promise.resolve(
-          buildMdnFor(result, {
-            micAlgorithm,
-            names,
-            messageId: opts?.messageId,
-            now: opts?.now ?? now,
-            error: opts?.error,
-          }),
-        );
+        return await buildMdnFor(result, {
+          micAlgorithm,
+          names,
+          messageId: opts?.messageId,
+          now: opts?.now ?? now,
+          error: opts?.error,
+        });
       } catch (cause) {
-        return Promise.reject(cause instanceof Error ? cause : new Error('MDN could not be built'));
+        throw cause instanceof Error ? cause : new Error('MDN could not be built');
       }
     },
   };
@@ -546,12 +544,12 @@ function buildMdnFor(
     now?: Date | undefined;
     error?: As2Error | undefined;
   },
-): BuiltMdn {
+): Promise<BuiltMdn> {
   const partner = r.partner;
   const key = partner?.ourKeys[0];
   const wantsSigned = r.mdnRequest?.signed === true;
   const signWith = partner?.mdnSigningAlgorithm ? normalizeMicAlgorithm(partner.mdnSigningAlgorithm) : undefined;
-  return createMdn({
+  return createMdnAsync({
     originalMessageId: r.messageId,
     as2From: r.as2To,
     as2To: r.as2From,

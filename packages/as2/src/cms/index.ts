@@ -19,6 +19,6 @@ export type {
   VerifyResult,
 } from './types.js';
 export { decryptEnvelope, encryptEnvelope } from './envelope.js';
-export { signDetached, verifyDetached } from './signed.js';
+export { signDetached, signDetachedAsync, verifyDetached } from './signed.js';
 export { compress, decompress } from './compressed.js';
 export { inspectCms } from './inspect.js';

@@ -2,7 +2,7 @@ import { createHash, randomBytes, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certificateInfo } from './certs.js';
 import { algorithm, context, integer, octetString, oid, parseBer, sequence, setOf, tlv } from './asn1.js';
-import { inspectCms, signDetached, verifyDetached } from './index.js';
+import { inspectCms, signDetached, signDetachedAsync, verifyDetached } from './index.js';
 import { OpensslPeer, hasOpenssl, type TestIdentity } from './opensslPeer.js';
 import type { DigestAlgorithm } from './types.js';
 
@@ -210,6 +210,32 @@ describe.skipIf(!available)('detached SignedData with openssl as the peer', () =
         }
       });
     }
+
+    it('signDetachedAsync (private-key operation in the thread pool) signs alike', async () => {
+      for (const [pss, signedAttributes] of [
+        [false, true],
+        [true, false],
+      ] as const) {
+        const der = await signDetachedAsync(content, {
+          privateKey: partner.key,
+          certificate: partner.cert,
+          pss,
+          signedAttributes,
+        });
+        expect(opensslVerify(der).stderr, `pss=${pss} attrs=${signedAttributes}`).toContain('Verification successful');
+        expect(verifyDetached(der, content, { certificates: [partner.cert] })).toMatchObject({
+          ok: true,
+          signedAttributes,
+        });
+      }
+      await expect(
+        signDetachedAsync(content, {
+          privateKey: partner.key,
+          certificate: partner.cert,
+          digestAlgorithm: 'md5' as DigestAlgorithm,
+        }),
+      ).rejects.toThrow(/unsupported digest/);
+    });
 
     it('defaults: sha-256, signedAttrs, our certificate included', () => {
       const der = signDetached(content, { privateKey: partner.key, certificate: partner.cert });

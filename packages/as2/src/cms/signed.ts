@@ -347,10 +347,24 @@ function signatureAlgorithmFor(key: KeyObject, digest: DigestInfo, pss: boolean)
   );
 }
 
+/** How {@link signWith} calls `crypto.sign`: its options for this key, digest and padding. */
+function signArgs(key: KeyObject, pss: boolean, digest: DigestInfo): KeyObject | SignKeyInput {
+  if (key.asymmetricKeyType === 'ec') return key;
+  if (pss) return { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: digest.length };
+  return { key, padding: constants.RSA_PKCS1_PADDING };
+}
+
+type SignKeyInput = { key: KeyObject; padding: number; saltLength?: number };
+
 function signWith(key: KeyObject, digest: DigestInfo, pss: boolean, data: Buffer): Buffer {
-  if (key.asymmetricKeyType === 'ec') return sign(digest.node, data, key);
-  if (pss) return sign(digest.node, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: digest.length });
-  return sign(digest.node, data, { key, padding: constants.RSA_PKCS1_PADDING });
+  return sign(digest.node, data, signArgs(key, pss, digest));
+}
+
+/** The same as {@link signWith}, with the private-key operation in libuv's thread pool (off the event loop). */
+function signWithAsync(key: KeyObject, digest: DigestInfo, pss: boolean, data: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    sign(digest.node, data, signArgs(key, pss, digest), (err, signature) => (err ? reject(err) : resolve(signature)));
+  });
 }
 
 /**
@@ -362,6 +376,25 @@ function signWith(key: KeyObject, digest: DigestInfo, pss: boolean, data: Buffer
  * Throws on bad options (unreadable key or certificate).
  */
 export function signDetached(content: Uint8Array, opts: SignOptions): Buffer {
+  const p = prepareSignature(content, opts);
+  return p.finish(signWith(p.key, p.digest, p.pss, p.toSign));
+}
+
+/**
+ * {@link signDetached} with the RSA/EC private-key operation run in libuv's
+ * thread pool, so a server signing MDNs keeps its event loop free for other
+ * requests meanwhile. Same output, same errors (as a rejection).
+ */
+export async function signDetachedAsync(content: Uint8Array, opts: SignOptions): Promise<Buffer> {
+  const p = prepareSignature(content, opts);
+  return p.finish(await signWithAsync(p.key, p.digest, p.pss, p.toSign));
+}
+
+/** Everything of a detached signature but the signature value: what to sign, and how to wrap the result. */
+function prepareSignature(
+  content: Uint8Array,
+  opts: SignOptions,
+): { key: KeyObject; digest: DigestInfo; pss: boolean; toSign: Buffer; finish(signature: Buffer): Buffer } {
   const digest = digestByName(opts.digestAlgorithm ?? 'sha-256');
   if (digest === undefined) throw new Error(`unsupported digest algorithm ${String(opts.digestAlgorithm)}`);
   const key = privateKeyOf(opts.privateKey);
@@ -370,9 +403,9 @@ export function signDetached(content: Uint8Array, opts: SignOptions): Buffer {
   const data = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
 
   let signedAttrs: Buffer | undefined;
-  let signature: Buffer;
+  let toSign: Buffer;
   if (opts.signedAttributes === false) {
-    signature = signWith(key, digest, pss, data);
+    toSign = data;
   } else {
     const attribute = (type: string, value: Buffer): Buffer => sequence(oid(type), setOf(value));
     const attrs = [
@@ -389,26 +422,29 @@ export function signDetached(content: Uint8Array, opts: SignOptions): Buffer {
     }
     attrs.sort((a, b) => Buffer.compare(a, b)); // DER SET OF order (X.690 §11.6)
     // RFC 5652 §5.4: signed as SET OF, stored as [0] IMPLICIT.
-    signature = signWith(key, digest, pss, tlv(0x31, ...attrs));
+    toSign = tlv(0x31, ...attrs);
     signedAttrs = tlv(0xa0, ...attrs);
   }
 
-  // SignerInfo version 1 with IssuerAndSerialNumber; SHA AlgorithmIdentifiers without parameters (RFC 5754 §2).
-  const signerInfo = sequence(
-    integer(1),
-    sequence(cert.issuer, tlv(0x02, cert.serial)),
-    algorithm(digest.oid),
-    ...(signedAttrs ? [signedAttrs] : []),
-    signatureAlgorithmFor(key, digest, pss),
-    octetString(signature),
-  );
-  // SignedData version 1 (RFC 5652 §5.1); detached: encapContentInfo without eContent.
-  const body = sequence(
-    integer(1),
-    setOf(algorithm(digest.oid)),
-    sequence(oid(ContentType.data)),
-    context(0, true, cert.der),
-    setOf(signerInfo),
-  );
-  return sequence(oid(ContentType.signedData), context(0, true, body));
+  const finish = (signature: Buffer): Buffer => {
+    // SignerInfo version 1 with IssuerAndSerialNumber; SHA AlgorithmIdentifiers without parameters (RFC 5754 §2).
+    const signerInfo = sequence(
+      integer(1),
+      sequence(cert.issuer, tlv(0x02, cert.serial)),
+      algorithm(digest.oid),
+      ...(signedAttrs ? [signedAttrs] : []),
+      signatureAlgorithmFor(key, digest, pss),
+      octetString(signature),
+    );
+    // SignedData version 1 (RFC 5652 §5.1); detached: encapContentInfo without eContent.
+    const body = sequence(
+      integer(1),
+      setOf(algorithm(digest.oid)),
+      sequence(oid(ContentType.data)),
+      context(0, true, cert.der),
+      setOf(signerInfo),
+    );
+    return sequence(oid(ContentType.signedData), context(0, true, body));
+  };
+  return { key, digest, pss, toSign, finish };
 }
