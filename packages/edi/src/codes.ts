@@ -23,7 +23,8 @@ export type CodeTable = Readonly<Record<string, string>>;
 /** X12 I18 Interchange Note Code, reported in TA105 (000–031). */
 export const ta105Codes: CodeTable = {
   '000': 'No error',
-  '001': 'The Interchange Control Number in the Header and Trailer Do Not Match. The Value From the Header is Used in the Acknowledgment',
+  '001':
+    'The Interchange Control Number in the Header and Trailer Do Not Match. The Value From the Header is Used in the Acknowledgment',
   '002': 'This Standard as Noted in the Control Standards Identifier is Not Supported',
   '003': 'This Version of the Controls is Not Supported',
   '004': 'The Segment Terminator is Invalid',

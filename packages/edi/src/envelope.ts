@@ -21,7 +21,13 @@ interface EnvelopeTags {
   trailer: string;
 }
 
-const x12Tags: EnvelopeTags = { groupHeader: 'GS', groupTrailer: 'GE', setHeader: 'ST', setTrailer: 'SE', trailer: 'IEA' };
+const x12Tags: EnvelopeTags = {
+  groupHeader: 'GS',
+  groupTrailer: 'GE',
+  setHeader: 'ST',
+  setTrailer: 'SE',
+  trailer: 'IEA',
+};
 const edifactTags: EnvelopeTags = {
   groupHeader: 'UNG',
   groupTrailer: 'UNE',
@@ -309,7 +315,13 @@ export class EnvelopeBuilder {
     const c = text.charCodeAt(0);
     if (this.x12 ? c === 0x47 || c === 0x49 || c === 0x53 : c === 0x55) {
       const t = this.tags;
-      if (text === t.setHeader || text === t.setTrailer || text === t.groupHeader || text === t.groupTrailer || text === t.trailer) {
+      if (
+        text === t.setHeader ||
+        text === t.setTrailer ||
+        text === t.groupHeader ||
+        text === t.groupTrailer ||
+        text === t.trailer
+      ) {
         return false;
       }
     }
@@ -411,16 +423,19 @@ export class EnvelopeBuilder {
         value: f(n),
         codes: { ta105: code },
       });
-    if (!isa01Codes.has(f(1))) bad(1, 'is not an authorization information qualifier', Ta105.invalidAuthorizationQualifier);
+    if (!isa01Codes.has(f(1)))
+      bad(1, 'is not an authorization information qualifier', Ta105.invalidAuthorizationQualifier);
     if (!isa03Codes.has(f(3))) bad(3, 'is not a security information qualifier', Ta105.invalidSecurityQualifier);
     if (!idQualifiers.has(f(5).trim())) bad(5, 'is not an interchange ID qualifier', Ta105.invalidSenderQualifier);
     if (f(6).trim() === '') bad(6, 'is empty', Ta105.invalidSenderId);
     if (!idQualifiers.has(f(7).trim())) bad(7, 'is not an interchange ID qualifier', Ta105.invalidReceiverQualifier);
     if (f(8).trim() === '') bad(8, 'is empty', Ta105.invalidReceiverId);
-    if (f(9).length !== 6 || !isValidDate(f(9))) bad(9, 'is not a valid date YYMMDD', Ta105.invalidDate, IssueCode.invalidDate);
+    if (f(9).length !== 6 || !isValidDate(f(9)))
+      bad(9, 'is not a valid date YYMMDD', Ta105.invalidDate, IssueCode.invalidDate);
     if (!isValidTime(f(10))) bad(10, 'is not a valid time HHMM', Ta105.invalidTime, IssueCode.invalidTime);
     if (!/^\d{5}$/.test(f(12))) bad(12, 'is not a version number', Ta105.invalidVersion);
-    else if (f(12) < '00402' && f(11) !== 'U') bad(11, `must be U before version 00402`, Ta105.invalidStandardsIdentifier);
+    else if (f(12) < '00402' && f(11) !== 'U')
+      bad(11, `must be U before version 00402`, Ta105.invalidStandardsIdentifier);
     if (!/^\d{9}$/.test(f(13))) bad(13, 'is not a nine-digit control number', Ta105.invalidControlNumber);
     if (f(14) !== '0' && f(14) !== '1') bad(14, 'must be 0 or 1', Ta105.invalidAckRequested);
     if (f(15) !== 'P' && f(15) !== 'T' && f(15) !== 'I') bad(15, 'must be P, T or I', Ta105.invalidTestIndicator);
@@ -572,7 +587,11 @@ export class EnvelopeBuilder {
         codes: this.x12 ? { ak502: Ak502.invalidSetId } : { contrl: id === '' ? Contrl.missing : Contrl.invalidValue },
       });
     }
-    if (!this.x12 && set.id !== '' && (elementText(segment, 2, 2) === '' || elementText(segment, 2, 3) === '' || elementText(segment, 2, 4) === '')) {
+    if (
+      !this.x12 &&
+      set.id !== '' &&
+      (elementText(segment, 2, 2) === '' || elementText(segment, 2, 3) === '' || elementText(segment, 2, 4) === '')
+    ) {
       // ISO 9735-1 UNH S009: 0065 type, 0052 version, 0054 release and 0051 agency are all mandatory.
       this.setIssue(IssueCode.setIdInvalid, 'message identifier (UNH S009) lacks version, release or agency', {
         ...loc,
@@ -618,17 +637,29 @@ export class EnvelopeBuilder {
     const count = countValue(segment.elements[0]);
     const declared = componentOf(segment.elements[0]);
     if (count === undefined) {
-      this.setIssue(IssueCode.invalidCount, `${segment.tag} segment count is missing or not a number`, {
-        ...loc,
-        element: 1,
-        value: declared,
-        codes: this.x12 ? { ak502: Ak502.countMismatch } : { contrl: declared === '' ? Contrl.missing : Contrl.invalidValue },
-      }, set);
+      this.setIssue(
+        IssueCode.invalidCount,
+        `${segment.tag} segment count is missing or not a number`,
+        {
+          ...loc,
+          element: 1,
+          value: declared,
+          codes: this.x12
+            ? { ak502: Ak502.countMismatch }
+            : { contrl: declared === '' ? Contrl.missing : Contrl.invalidValue },
+        },
+        set,
+      );
     } else if (count !== position) {
       this.setIssue(
         IssueCode.setCountMismatch,
         `${segment.tag} declares ${count} segments; the set has ${position}`,
-        { ...loc, element: 1, value: declared, codes: this.x12 ? { ak502: Ak502.countMismatch } : { contrl: Contrl.countMismatch } },
+        {
+          ...loc,
+          element: 1,
+          value: declared,
+          codes: this.x12 ? { ak502: Ak502.countMismatch } : { contrl: Contrl.countMismatch },
+        },
         set,
       );
     }
@@ -777,17 +808,27 @@ export class EnvelopeBuilder {
         group,
         count === undefined ? IssueCode.invalidCount : IssueCode.groupCountMismatch,
         `${segment.tag} declares ${declared} sets; the group has ${group.sets.length}`,
-        { ...loc, element: 1, value: declared, codes: this.x12 ? { ak905: Ak905.countMismatch } : { contrl: Contrl.countMismatch } },
+        {
+          ...loc,
+          element: 1,
+          value: declared,
+          codes: this.x12 ? { ak905: Ak905.countMismatch } : { contrl: Contrl.countMismatch },
+        },
       );
     }
     const ref = elementText(segment, 2);
     if (!sameReference(ref, group.controlNumber)) {
-      this.groupIssue(group, IssueCode.groupReferenceMismatch, `${segment.tag} control number ${ref} does not match ${group.controlNumber}`, {
-        ...loc,
-        element: 2,
-        value: ref,
-        codes: this.x12 ? { ak905: Ak905.controlNumberMismatch } : { contrl: Contrl.referencesDoNotMatch },
-      });
+      this.groupIssue(
+        group,
+        IssueCode.groupReferenceMismatch,
+        `${segment.tag} control number ${ref} does not match ${group.controlNumber}`,
+        {
+          ...loc,
+          element: 2,
+          value: ref,
+          codes: this.x12 ? { ak905: Ak905.controlNumberMismatch } : { contrl: Contrl.referencesDoNotMatch },
+        },
+      );
     }
   }
 
@@ -796,12 +837,17 @@ export class EnvelopeBuilder {
     if (group === undefined) return;
     this.group = undefined;
     if (group.implicit) return;
-    this.groupIssue(group, IssueCode.groupTrailerMissing, `${this.tags.groupTrailer} missing for group ${group.controlNumber}`, {
-      segmentTag: this.tags.groupTrailer,
-      offset: at,
-      ...this.where(undefined, group),
-      codes: this.x12 ? { ak905: Ak905.trailerMissing } : { contrl: Contrl.missing },
-    });
+    this.groupIssue(
+      group,
+      IssueCode.groupTrailerMissing,
+      `${this.tags.groupTrailer} missing for group ${group.controlNumber}`,
+      {
+        segmentTag: this.tags.groupTrailer,
+        offset: at,
+        ...this.where(undefined, group),
+        codes: this.x12 ? { ak905: Ak905.trailerMissing } : { contrl: Contrl.missing },
+      },
+    );
   }
 
   // --- interchange trailer ---------------------------------------------------
@@ -830,7 +876,12 @@ export class EnvelopeBuilder {
         count === undefined ? IssueCode.invalidCount : IssueCode.interchangeCountMismatch,
         'interchange',
         `${segment.tag} declares ${declared} ${what}; the interchange has ${expected}`,
-        { ...loc, element: 1, value: declared, codes: this.x12 ? { ta105: Ta105.invalidGroupCount } : { contrl: Contrl.countMismatch } },
+        {
+          ...loc,
+          element: 1,
+          value: declared,
+          codes: this.x12 ? { ta105: Ta105.invalidGroupCount } : { contrl: Contrl.countMismatch },
+        },
       );
     }
     const ref = elementText(segment, 2);
@@ -851,7 +902,10 @@ export class EnvelopeBuilder {
 
   // --- issue helpers ---------------------------------------------------------
 
-  private where(set?: TransactionSet, group?: FunctionalGroup): { interchangeIndex: number; groupIndex?: number; setIndex?: number } {
+  private where(
+    set?: TransactionSet,
+    group?: FunctionalGroup,
+  ): { interchangeIndex: number; groupIndex?: number; setIndex?: number } {
     const ic = this.interchange;
     const g = group ?? this.group;
     const out: { interchangeIndex: number; groupIndex?: number; setIndex?: number } = { interchangeIndex: this.index };

@@ -6,16 +6,38 @@ import { elementText } from './values.js';
 
 const isa = (o: { el?: string; rep?: string; ver?: string; comp?: string; cn?: string } = {}): string => {
   const el = o.el ?? '*';
-  return ['ISA', '00', ' '.repeat(10), '00', ' '.repeat(10), 'ZZ', 'SENDER'.padEnd(15), 'ZZ', 'RECEIVER'.padEnd(15), '240315', '1230', o.rep ?? 'U', o.ver ?? '00401', o.cn ?? '000000001', '0', 'P', o.comp ?? '>'].join(el);
+  return [
+    'ISA',
+    '00',
+    ' '.repeat(10),
+    '00',
+    ' '.repeat(10),
+    'ZZ',
+    'SENDER'.padEnd(15),
+    'ZZ',
+    'RECEIVER'.padEnd(15),
+    '240315',
+    '1230',
+    o.rep ?? 'U',
+    o.ver ?? '00401',
+    o.cn ?? '000000001',
+    '0',
+    'P',
+    o.comp ?? '>',
+  ].join(el);
 };
 
-function x12(o: { el?: string; rep?: string; ver?: string; comp?: string; term?: string; suffix?: string; body?: string[] } = {}): string {
+function x12(
+  o: { el?: string; rep?: string; ver?: string; comp?: string; term?: string; suffix?: string; body?: string[] } = {},
+): string {
   const el = o.el ?? '*';
   const term = o.term ?? '~';
   const suffix = o.suffix ?? '\n';
   const body = o.body ?? ['BEG*00*SA*PO1**20240315', 'REF*DP*038'];
   const set = ['ST*850*0001', ...body, `SE*${body.length + 2}*0001`];
-  const segs = ['GS*PO*S*R*20240315*1230*1*X*004010', ...set, 'GE*1*1', 'IEA*1*000000001'].map((s) => s.replaceAll('*', el));
+  const segs = ['GS*PO*S*R*20240315*1230*1*X*004010', ...set, 'GE*1*1', 'IEA*1*000000001'].map((s) =>
+    s.replaceAll('*', el),
+  );
   return isa(o) + term + suffix + segs.map((s) => s + term + suffix).join('');
 }
 
@@ -126,21 +148,29 @@ describe('EDIFACT delimiters', () => {
 
   it('defaults without UNA', () => {
     const ic = only(body);
-    expect(ic.delimiters).toEqual({ element: '+', component: ':', segment: "'", release: '?', decimal: '.', lineSuffix: '' });
+    expect(ic.delimiters).toEqual({
+      element: '+',
+      component: ':',
+      segment: "'",
+      release: '?',
+      decimal: '.',
+      lineSuffix: '',
+    });
     expect(ic.una).toBeUndefined();
     expect(ic.groups[0]!.implicit).toBe(true);
     expect(ic.groups[0]!.sets[0]!).toMatchObject({ id: 'ORDERS', version: 'D96A', agency: 'UN', controlNumber: '1' });
   });
 
   it('UNA sets every service character, release resolved', () => {
-    const text = "UNA=*,! ~UNB*UNOA=3*S*R*240315=1230*R1~UNH*1*ORDERS=D=96A=UN~FTX*AAI+++A!*B!=C!~D!!E~UNT*3*1~UNZ*1*R1~";
+    const text =
+      'UNA=*,! ~UNB*UNOA=3*S*R*240315=1230*R1~UNH*1*ORDERS=D=96A=UN~FTX*AAI+++A!*B!=C!~D!!E~UNT*3*1~UNZ*1*R1~';
     const ic = only(text);
     expect(ic.una).toBe('UNA=*,! ~');
     expect(ic.delimiters).toMatchObject({ component: '=', element: '*', decimal: ',', release: '!', segment: '~' });
     expect(ic.groups[0]!.sets[0]!.segments[1]!.elements).toEqual(['AAI+++A*B=C~D!E']);
   });
 
-  it('release sequences ?+ ?: ?\' ?? and components', () => {
+  it("release sequences ?+ ?: ?' ?? and components", () => {
     const text = body.replace("BGM+220+X+9'", "FTX+AAI+++A?+B?:C?'D??E:F'");
     const seg = only(text).groups[0]!.sets[0]!.segments[1]!;
     expect(seg.elements[3]).toEqual({ components: ["A+B:C'D?E", 'F'] });
@@ -150,7 +180,9 @@ describe('EDIFACT delimiters', () => {
     const text = body.replace('UNOA:3', 'UNOC:4').replace("BGM+220+X+9'", "COM+1:TE*2:EM'");
     const ic = only(text);
     expect(ic.delimiters.repetition).toBe('*');
-    expect(ic.groups[0]!.sets[0]!.segments[1]!.elements[0]).toEqual({ repeats: [{ components: ['1', 'TE'] }, { components: ['2', 'EM'] }] });
+    expect(ic.groups[0]!.sets[0]!.segments[1]!.elements[0]).toEqual({
+      repeats: [{ components: ['1', 'TE'] }, { components: ['2', 'EM'] }],
+    });
   });
 
   it('UNOC is decoded as ISO-8859-1, UNOW as UTF-8', () => {
@@ -180,7 +212,10 @@ describe('detectStandard', () => {
 
 describe('streaming', () => {
   const text = x12() + x12({ el: '|', comp: '^', term: '\u2026', suffix: '\r\n' }).replace(/000000001/g, '000000002');
-  const edifact = Buffer.from("UNA:+.? '\nUNB+UNOW:3+S+R+240315:1230+R1'\nUNH+1+ORDERS:D:96A:UN'\nFTX+AAI+++A?'B??C?+D:M\u00dcNCHEN'\nUNT+3+1'\nUNZ+1+R1'\n", 'utf8');
+  const edifact = Buffer.from(
+    "UNA:+.? '\nUNB+UNOW:3+S+R+240315:1230+R1'\nUNH+1+ORDERS:D:96A:UN'\nFTX+AAI+++A?'B??C?+D:M\u00dcNCHEN'\nUNT+3+1'\nUNZ+1+R1'\n",
+    'utf8',
+  );
 
   it('gives the same interchanges for every chunk size, incl. cuts inside ISA, UNA, release sequences and multi-byte characters', async () => {
     for (const data of [Buffer.from(text, 'utf8'), edifact]) {
@@ -228,10 +263,16 @@ describe('set segments kept as offsets until read', () => {
     expect(Object.keys(set)).toContain('segments');
     const segments = set.segments;
     expect(segments).toHaveLength(42);
-    expect(Object.getOwnPropertyDescriptor(set, 'segments')).toMatchObject({ value: segments, writable: true, enumerable: true });
+    expect(Object.getOwnPropertyDescriptor(set, 'segments')).toMatchObject({
+      value: segments,
+      writable: true,
+      enumerable: true,
+    });
     expect(set.segments).toBe(segments);
     segments.forEach((seg) => {
-      expect(text.slice(seg.offset, seg.offset + seg.length)).toBe(`${[seg.tag, ...seg.elements.map((e) => (typeof e === 'string' ? e : '?'))].join('*')}~`);
+      expect(text.slice(seg.offset, seg.offset + seg.length)).toBe(
+        `${[seg.tag, ...seg.elements.map((e) => (typeof e === 'string' ? e : '?'))].join('*')}~`,
+      );
     });
     expect(elementText(segments[40]!, 2)).toBe('39');
   });
@@ -251,14 +292,20 @@ describe('set segments kept as offsets until read', () => {
 
   it('a set longer than one store chunk (65,536 segments), and the sets after it', () => {
     const long = Array.from({ length: 70_000 }, (_, i) => `REF*DP*${i}`);
-    const text = x12({ body: long, suffix: '' }) + x12({ body: ['REF*DP*after'], suffix: '' }).replaceAll('000000001', '000000002');
+    const text =
+      x12({ body: long, suffix: '' }) +
+      x12({ body: ['REF*DP*after'], suffix: '' }).replaceAll('000000001', '000000002');
     const { interchanges } = parseEdi(text);
     expect(interchanges.flatMap(allIssues)).toEqual([]);
     const [a, b] = interchanges.map((ic) => ic.groups[0]!.sets[0]!);
     expect(a!.segments).toHaveLength(70_002);
     const last = a!.segments[70_000]!;
     expect(text.slice(last.offset, last.offset + last.length)).toBe('REF*DP*69999~');
-    expect(b!.segments.map((s) => s.elements)).toEqual([['850', '0001'], ['DP', 'after'], ['3', '0001']]);
+    expect(b!.segments.map((s) => s.elements)).toEqual([
+      ['850', '0001'],
+      ['DP', 'after'],
+      ['3', '0001'],
+    ]);
   });
 
   it('a set streamed in many pieces (segments made at once) equals the whole-buffer parse (kept as offsets)', async () => {

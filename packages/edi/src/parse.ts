@@ -43,8 +43,7 @@ const PIECE = 64 * 1024;
 
 /** One item of {@link streamInterchanges}: an interchange with its issues, or issues outside any interchange. */
 export type StreamItem =
-  | ({ kind: 'interchange' } & InterchangeResult)
-  | { kind: 'file'; issues: ParseResult['issues'] };
+  ({ kind: 'interchange' } & InterchangeResult) | { kind: 'file'; issues: ParseResult['issues'] };
 
 /**
  * Reads interchanges from a byte stream and yields each `{ interchange, issues }`

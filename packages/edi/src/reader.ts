@@ -58,7 +58,14 @@ type HeaderRead =
       end: number;
       isa?: { fields: string[]; rawFields: string[] };
       una?: string;
-      issues: { code: (typeof IssueCode)[keyof typeof IssueCode]; message: string; codes: Record<string, string>; element?: number; value?: string; severity?: 'warning' }[];
+      issues: {
+        code: (typeof IssueCode)[keyof typeof IssueCode];
+        message: string;
+        codes: Record<string, string>;
+        element?: number;
+        value?: string;
+        severity?: 'warning';
+      }[];
     };
 
 /**
@@ -85,7 +92,12 @@ function readIsa(s: string, pos: number, final: boolean, lenient: boolean): Head
   if (lenient) while (i < s.length && isBreak(s.charCodeAt(i))) i++;
   if (i + 1 >= s.length) {
     if (!final) return { status: 'more' };
-    return { status: 'bad', message: 'ISA ends before ISA16 and its terminator', code: Ta105.prematureEndOfFile, skip: 3 };
+    return {
+      status: 'bad',
+      message: 'ISA ends before ISA16 and its terminator',
+      code: Ta105.prematureEndOfFile,
+      skip: 3,
+    };
   }
   const isa16 = s[i]!;
   let t = i + 1;
@@ -113,7 +125,8 @@ function readIsa(s: string, pos: number, final: boolean, lenient: boolean): Head
       t = i;
       issues.push({
         code: IssueCode.ambiguousDelimiters,
-        message: 'ISA16 is followed by a line break and lines end with it: read as segment terminator; no component separator',
+        message:
+          'ISA16 is followed by a line break and lines end with it: read as segment terminator; no component separator',
         codes: { ta105: Ta105.invalidComponentSeparator },
         element: 16,
         value: isa16,
@@ -184,14 +197,29 @@ function readUna(s: string, pos: number, final: boolean, lenient: boolean): Head
     if (!(lenient && isBreak(c))) chars += s[i];
     i++;
   }
-  const [component, element, decimal, release, repetition, segment] = chars as unknown as [string, string, string, string, string, string];
+  const [component, element, decimal, release, repetition, segment] = chars as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const issues: (HeaderRead & { status: 'ok' })['issues'] = [];
-  const service = [component, element, segment, ...(release === ' ' ? [] : [release]), ...(repetition === ' ' ? [] : [repetition])];
+  const service = [
+    component,
+    element,
+    segment,
+    ...(release === ' ' ? [] : [release]),
+    ...(repetition === ' ' ? [] : [repetition]),
+  ];
   // ISO 9735-1 §7.2: service characters are distinct, not letters or digits, and from the
   // character repertoire: visible 7-bit characters, or IS1–IS4 (0x1C–0x1F) at level B.
   const unfit = (c: string) => {
     const code = c.charCodeAt(0);
-    return isAlnum(code) || code >= 0x7f || (code < 0x20 && (code < 0x1c || code > 0x1f) && code !== 0x0a && code !== 0x0d);
+    return (
+      isAlnum(code) || code >= 0x7f || (code < 0x20 && (code < 0x1c || code > 0x1f) && code !== 0x0a && code !== 0x0d)
+    );
   };
   if (new Set(service).size !== service.length || service.some(unfit)) {
     issues.push({
@@ -244,7 +272,10 @@ function headerAt(s: string, pos: number, final: boolean): 'ISA' | 'UNA' | 'UNB'
   }
   const c0 = s.charCodeAt(pos);
   if (c0 === 0x49) {
-    return s.startsWith('ISA', pos) && !isAlnum(s.charCodeAt(pos + 3)) && !isBreak(s.charCodeAt(pos + 3)) && s.charCodeAt(pos + 3) !== 32
+    return s.startsWith('ISA', pos) &&
+      !isAlnum(s.charCodeAt(pos + 3)) &&
+      !isBreak(s.charCodeAt(pos + 3)) &&
+      s.charCodeAt(pos + 3) !== 32
       ? 'ISA'
       : false;
   }
@@ -469,7 +500,13 @@ export class EdiReader {
     }
     const init: { delimiters: Delimiters; offset: number; una?: string } = { delimiters: read.delimiters, offset };
     if (read.una !== undefined) init.una = read.una;
-    const builder = new EnvelopeBuilder(x12 ? 'x12' : 'edifact', header, init, this.index, this.keepSegmentsAsOffsets ? this.store : undefined);
+    const builder = new EnvelopeBuilder(
+      x12 ? 'x12' : 'edifact',
+      header,
+      init,
+      this.index,
+      this.keepSegmentsAsOffsets ? this.store : undefined,
+    );
     const cur: Current = {
       builder,
       raw: read.raw,
@@ -680,7 +717,11 @@ export class EdiReader {
   private tag(s: string, start: number, end: number): number {
     const n = end - start;
     if (n < 2 || n > 3) return -1;
-    const key = (s.charCodeAt(start) << 16) | (s.charCodeAt(start + 1) << 8) | (n === 3 ? s.charCodeAt(start + 2) : 0) | (n << 24);
+    const key =
+      (s.charCodeAt(start) << 16) |
+      (s.charCodeAt(start + 1) << 8) |
+      (n === 3 ? s.charCodeAt(start + 2) : 0) |
+      (n << 24);
     let id = this.tagIds.get(key);
     if (id === undefined) {
       const tag = s.slice(start, end);
@@ -780,7 +821,8 @@ export class EdiReader {
     }
     (ic as { header: Segment }).header = segment;
     const s001 = segment.elements[0];
-    const id = typeof s001 === 'string' ? s001 : s001 !== undefined && 'components' in s001 ? (s001.components[0] ?? '') : '';
+    const id =
+      typeof s001 === 'string' ? s001 : s001 !== undefined && 'components' in s001 ? (s001.components[0] ?? '') : '';
     const level = typeof s001 === 'object' && 'components' in s001 ? (s001.components[1] ?? '') : '';
     // ISO 9735-1 (syntax 4): with no UNA, the repetition separator defaults to `*`.
     if (level === '4' && cur.una === undefined && cur.raw.repetition === '') {
@@ -839,13 +881,18 @@ export class EdiReader {
     if (ic.controlNumber !== '') {
       const key = `${ic.standard}|${ic.sender.qualifier}|${ic.sender.id}|${ic.controlNumber}`;
       if (this.seenControlNumbers.has(key)) {
-        b.issue(IssueCode.duplicateInterchange, 'interchange', `interchange control number ${ic.controlNumber} seen before in this input`, {
-          offset: ic.header.offset,
-          segmentTag: ic.header.tag,
-          element: cur.x12 ? 13 : 5,
-          value: ic.controlNumber,
-          codes: cur.x12 ? { ta105: Ta105.duplicateControlNumber } : { contrl: Contrl.duplicate },
-        });
+        b.issue(
+          IssueCode.duplicateInterchange,
+          'interchange',
+          `interchange control number ${ic.controlNumber} seen before in this input`,
+          {
+            offset: ic.header.offset,
+            segmentTag: ic.header.tag,
+            element: cur.x12 ? 13 : 5,
+            value: ic.controlNumber,
+            codes: cur.x12 ? { ta105: Ta105.duplicateControlNumber } : { contrl: Contrl.duplicate },
+          },
+        );
       }
       this.seenControlNumbers.add(key);
     }
@@ -881,11 +928,16 @@ export class EdiReader {
         return found;
       });
       if (bad !== undefined) {
-        cur.builder.issue(IssueCode.characterSetViolation, 'interchange', 'bytes that are not UTF-8 under a UTF-8 syntax identifier', {
-          offset: bad.offset,
-          segmentTag: bad.tag,
-          codes: { contrl: Contrl.invalidCharacter },
-        });
+        cur.builder.issue(
+          IssueCode.characterSetViolation,
+          'interchange',
+          'bytes that are not UTF-8 under a UTF-8 syntax identifier',
+          {
+            offset: bad.offset,
+            segmentTag: bad.tag,
+            codes: { contrl: Contrl.invalidCharacter },
+          },
+        );
       }
     }
     if (sevenBitOrUnknown) {
@@ -908,11 +960,16 @@ export class EdiReader {
       encoding = any && utf8 ? 'utf8' : 'latin1';
     }
     if (cur.sevenBit && firstHigh !== undefined) {
-      cur.builder.issue(IssueCode.characterSetViolation, 'interchange', 'bytes outside the 7-bit repertoire of the declared syntax identifier', {
-        offset: firstHigh.offset,
-        segmentTag: firstHigh.tag,
-        codes: { contrl: Contrl.invalidCharacter },
-      });
+      cur.builder.issue(
+        IssueCode.characterSetViolation,
+        'interchange',
+        'bytes outside the 7-bit repertoire of the declared syntax identifier',
+        {
+          offset: firstHigh.offset,
+          segmentTag: firstHigh.tag,
+          codes: { contrl: Contrl.invalidCharacter },
+        },
+      );
     }
     if (encoding !== 'latin1') ic.encoding = encoding;
     const convert = textDecoder(encoding, false);

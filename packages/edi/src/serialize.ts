@@ -60,8 +60,18 @@ function writeElement(w: Writer, e: ElementValue): string {
 }
 
 /** One segment as text (tag, elements, terminator), without line suffix. Values are escaped (EDIFACT) as needed. */
-export function serializeSegment(segment: Segment, delimiters: Delimiters, standard: 'x12' | 'edifact' = 'x12'): string {
-  const w: Writer = { d: delimiters, suffix: '', escape: makeEscape(delimiters, standard === 'x12'), x12: standard === 'x12', out: [] };
+export function serializeSegment(
+  segment: Segment,
+  delimiters: Delimiters,
+  standard: 'x12' | 'edifact' = 'x12',
+): string {
+  const w: Writer = {
+    d: delimiters,
+    suffix: '',
+    escape: makeEscape(delimiters, standard === 'x12'),
+    x12: standard === 'x12',
+    out: [],
+  };
   return segmentText(w, segment);
 }
 
@@ -128,7 +138,9 @@ export function serialize(interchange: Interchange, options: SerializeOptions = 
   const d: Delimiters = { ...interchange.delimiters, ...overrides };
   const w: Writer = { d, suffix: d.lineSuffix ?? '', escape: makeEscape(d, x12), x12, out: [] };
   let head: Buffer | undefined;
-  const changed = Object.keys(overrides).some((k) => overrides[k as keyof Delimiters] !== interchange.delimiters[k as keyof Delimiters]);
+  const changed = Object.keys(overrides).some(
+    (k) => overrides[k as keyof Delimiters] !== interchange.delimiters[k as keyof Delimiters],
+  );
   if (x12) {
     const fields = interchange.header.elements.map((e) => (typeof e === 'string' ? e : ''));
     if (changed) {

@@ -3,10 +3,31 @@ import { checkValue, isValidDate, isValidEdifactDateTime, isValidTime } from './
 import { TypeClass, type CompiledElement } from './compile.js';
 import type { ElementType } from './format.js';
 
-const classes: Partial<Record<ElementType, number>> = { AN: TypeClass.Text, ID: TypeClass.Id, R: TypeClass.Real, DT: TypeClass.Date, TM: TypeClass.Time, N0: TypeClass.Numeric, N2: TypeClass.Numeric, an: TypeClass.Text, a: TypeClass.Alpha, n: TypeClass.EdifactNumeric };
+const classes: Partial<Record<ElementType, number>> = {
+  AN: TypeClass.Text,
+  ID: TypeClass.Id,
+  R: TypeClass.Real,
+  DT: TypeClass.Date,
+  TM: TypeClass.Time,
+  N0: TypeClass.Numeric,
+  N2: TypeClass.Numeric,
+  an: TypeClass.Text,
+  a: TypeClass.Alpha,
+  n: TypeClass.EdifactNumeric,
+};
 
 function element(type: ElementType, min: number, max: number, codes?: string[]): CompiledElement {
-  const e: CompiledElement = { ref: '1', name: 'test', req: 'O', repeat: 1, type, typeClass: classes[type] as CompiledElement['typeClass'], decimals: 0, min, max };
+  const e: CompiledElement = {
+    ref: '1',
+    name: 'test',
+    req: 'O',
+    repeat: 1,
+    type,
+    typeClass: classes[type] as CompiledElement['typeClass'],
+    decimals: 0,
+    min,
+    max,
+  };
   if (codes) e.codes = new Set(codes);
   return e;
 }

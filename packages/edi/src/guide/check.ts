@@ -115,7 +115,11 @@ export interface ValueCheckOptions {
  * problem found (characters, then length, then code list / date / time), or
  * undefined when the value is fine.
  */
-export function checkValue(value: string, element: CompiledElement, options: ValueCheckOptions): ElementProblem | undefined {
+export function checkValue(
+  value: string,
+  element: CompiledElement,
+  options: ValueCheckOptions,
+): ElementProblem | undefined {
   let length: number;
   switch (element.typeClass) {
     case TypeClass.Numeric: {

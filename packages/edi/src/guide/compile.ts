@@ -238,7 +238,12 @@ export function compiledSegment(dictionary: ResolvedDictionary, tag: string): Co
   return compiled;
 }
 
-function compileLoop(id: string, structure: readonly StructureEntry[], dictionary: ResolvedDictionary, tags: Set<string>): CompiledLoop {
+function compileLoop(
+  id: string,
+  structure: readonly StructureEntry[],
+  dictionary: ResolvedDictionary,
+  tags: Set<string>,
+): CompiledLoop {
   const entries: CompiledEntry[] = [];
   const byTag = new Map<string, number[]>();
   structure.forEach((entry, index) => {
@@ -246,7 +251,9 @@ function compileLoop(id: string, structure: readonly StructureEntry[], dictionar
     if ('segment' in entry) {
       const segment = compiledSegment(dictionary, entry.segment);
       if (segment === undefined) {
-        throw new Error(`guide ${dictionary.standard}/${dictionary.version}: loop ${id} uses undefined segment ${entry.segment}`);
+        throw new Error(
+          `guide ${dictionary.standard}/${dictionary.version}: loop ${id} uses undefined segment ${entry.segment}`,
+        );
       }
       tags.add(entry.segment);
       compiled = { index, req: entry.req, max: entry.max, tag: entry.segment, segment };
@@ -254,7 +261,9 @@ function compileLoop(id: string, structure: readonly StructureEntry[], dictionar
       const loop = compileLoop(entry.loop, entry.structure, dictionary, tags);
       const trigger = loop.entries[0];
       if (trigger === undefined || trigger.segment === undefined) {
-        throw new Error(`guide ${dictionary.standard}/${dictionary.version}: loop ${entry.loop} must start with a segment`);
+        throw new Error(
+          `guide ${dictionary.standard}/${dictionary.version}: loop ${entry.loop} must start with a segment`,
+        );
       }
       compiled = { index, req: entry.req, max: entry.max, tag: trigger.tag, loop };
     }
@@ -287,7 +296,11 @@ function numberTags(loop: CompiledLoop, tagNumbers: ReadonlyMap<string, number>)
 }
 
 /** Compile a set guide against its (resolved) version dictionary. */
-export function compileGuide(file: SetGuideFile, structure: readonly StructureEntry[], dictionary: ResolvedDictionary): CompiledGuide {
+export function compileGuide(
+  file: SetGuideFile,
+  structure: readonly StructureEntry[],
+  dictionary: ResolvedDictionary,
+): CompiledGuide {
   const tags = new Set<string>();
   const root = compileLoop(file.id, structure, dictionary, tags);
   const tagNumbers = new Map<string, number>();

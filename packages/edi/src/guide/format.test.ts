@@ -4,8 +4,31 @@ import { dictionaryFiles, findDictionary, findGuide, setGuideFiles } from './reg
 import type { StructureEntry } from './format.js';
 
 const requirement = z.enum(['M', 'O', 'X']);
-const elementType = z.enum(['AN', 'ID', 'R', 'DT', 'TM', 'B', 'N0', 'N1', 'N2', 'N3', 'N4', 'N5', 'N6', 'N7', 'N8', 'N9', 'a', 'an', 'n']);
-const syntaxNote = z.strictObject({ rule: z.enum(['P', 'R', 'C', 'E', 'L']), elements: z.array(z.number().int().min(1).max(99)).min(2) });
+const elementType = z.enum([
+  'AN',
+  'ID',
+  'R',
+  'DT',
+  'TM',
+  'B',
+  'N0',
+  'N1',
+  'N2',
+  'N3',
+  'N4',
+  'N5',
+  'N6',
+  'N7',
+  'N8',
+  'N9',
+  'a',
+  'an',
+  'n',
+]);
+const syntaxNote = z.strictObject({
+  rule: z.enum(['P', 'R', 'C', 'E', 'L']),
+  elements: z.array(z.number().int().min(1).max(99)).min(2),
+});
 const elementUse = z.strictObject({
   ref: z.string().regex(/^([A-Z]?\d+|[CS]\d{3})$/),
   req: requirement,
@@ -25,19 +48,41 @@ const elementDefinition = z
   })
   .refine((e) => e.min <= e.max, 'min > max')
   .refine((e) => e.codesComplete === undefined || e.codes !== undefined, 'codesComplete without codes')
-  .refine((e) => (e.codes ?? []).every((c) => c.length >= e.min && c.length <= e.max), 'a code does not fit the element length');
+  .refine(
+    (e) => (e.codes ?? []).every((c) => c.length >= e.min && c.length <= e.max),
+    'a code does not fit the element length',
+  );
 const dictionary = z.strictObject({
   standard: z.enum(['x12', 'edifact']),
   version: z.string().regex(/^(\d{6}|D\d{2}[A-Z])$/),
   base: z.string().optional(),
   elements: z.record(z.string(), elementDefinition),
-  composites: z.record(z.string().regex(/^[CS]\d{3}$/), z.strictObject({ name: z.string(), components: z.array(elementUse).min(1), syntax: z.array(syntaxNote).optional() })),
-  segments: z.record(z.string().regex(/^[A-Z][A-Z0-9]{1,2}$/), z.strictObject({ name: z.string(), elements: z.array(elementUse).min(1), syntax: z.array(syntaxNote).optional() })),
+  composites: z.record(
+    z.string().regex(/^[CS]\d{3}$/),
+    z.strictObject({
+      name: z.string(),
+      components: z.array(elementUse).min(1),
+      syntax: z.array(syntaxNote).optional(),
+    }),
+  ),
+  segments: z.record(
+    z.string().regex(/^[A-Z][A-Z0-9]{1,2}$/),
+    z.strictObject({ name: z.string(), elements: z.array(elementUse).min(1), syntax: z.array(syntaxNote).optional() }),
+  ),
 });
 const structureEntry: z.ZodType<StructureEntry> = z.lazy(() =>
   z.union([
-    z.strictObject({ segment: z.string().regex(/^[A-Z][A-Z0-9]{1,2}$/), req: z.enum(['M', 'O']), max: z.number().int().min(1) }),
-    z.strictObject({ loop: z.string().min(1), req: z.enum(['M', 'O']), max: z.number().int().min(1), structure: z.array(structureEntry).min(1) }),
+    z.strictObject({
+      segment: z.string().regex(/^[A-Z][A-Z0-9]{1,2}$/),
+      req: z.enum(['M', 'O']),
+      max: z.number().int().min(1),
+    }),
+    z.strictObject({
+      loop: z.string().min(1),
+      req: z.enum(['M', 'O']),
+      max: z.number().int().min(1),
+      structure: z.array(structureEntry).min(1),
+    }),
   ]),
 );
 const setGuide = z
@@ -52,7 +97,10 @@ const setGuide = z
     structureFrom: z.string().optional(),
     notes: z.array(z.string()).optional(),
   })
-  .refine((g) => (g.structure === undefined) !== (g.structureFrom === undefined), 'exactly one of structure / structureFrom');
+  .refine(
+    (g) => (g.structure === undefined) !== (g.structureFrom === undefined),
+    'exactly one of structure / structureFrom',
+  );
 
 function loopIds(entries: readonly StructureEntry[], out: string[] = []): string[] {
   for (const e of entries) {
@@ -70,8 +118,10 @@ describe('guide files are well-formed', () => {
     const resolved = findDictionary(file.standard, file.version)!;
     // Every reference resolves to an element or a composite.
     for (const [tag, segment] of Object.entries(resolved.segments)) {
-      for (const use of segment.elements) expect(resolved.elements[use.ref] ?? resolved.composites[use.ref], `${tag} ${use.ref}`).toBeDefined();
-      for (const note of segment.syntax ?? []) for (const k of note.elements) expect(k, `${tag} syntax note`).toBeLessThanOrEqual(segment.elements.length);
+      for (const use of segment.elements)
+        expect(resolved.elements[use.ref] ?? resolved.composites[use.ref], `${tag} ${use.ref}`).toBeDefined();
+      for (const note of segment.syntax ?? [])
+        for (const k of note.elements) expect(k, `${tag} syntax note`).toBeLessThanOrEqual(segment.elements.length);
     }
     for (const [ref, composite] of Object.entries(resolved.composites)) {
       for (const use of composite.components) expect(resolved.elements[use.ref], `${ref} ${use.ref}`).toBeDefined();
@@ -93,7 +143,7 @@ describe('guide files are well-formed', () => {
     }
   });
 
-  it('X12 loop ids are the tag of the loop\'s first segment (what 997 AK303 reports)', () => {
+  it("X12 loop ids are the tag of the loop's first segment (what 997 AK303 reports)", () => {
     for (const file of setGuideFiles.filter((g) => g.standard === 'x12' && g.structure !== undefined)) {
       const check = (entries: readonly StructureEntry[]): void => {
         for (const e of entries) {

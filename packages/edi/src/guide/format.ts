@@ -15,9 +15,25 @@ export type Requirement = 'M' | 'O' | 'X';
  * EDIFACT: a (alphabetic), an (alphanumeric), n (numeric).
  */
 export type ElementType =
-  | 'AN' | 'ID' | 'R' | 'DT' | 'TM' | 'B'
-  | 'N0' | 'N1' | 'N2' | 'N3' | 'N4' | 'N5' | 'N6' | 'N7' | 'N8' | 'N9'
-  | 'a' | 'an' | 'n';
+  | 'AN'
+  | 'ID'
+  | 'R'
+  | 'DT'
+  | 'TM'
+  | 'B'
+  | 'N0'
+  | 'N1'
+  | 'N2'
+  | 'N3'
+  | 'N4'
+  | 'N5'
+  | 'N6'
+  | 'N7'
+  | 'N8'
+  | 'N9'
+  | 'a'
+  | 'an'
+  | 'n';
 
 /** A simple data element in a version's dictionary (X12 data element number, EDIFACT tag). */
 export interface ElementDefinition {

@@ -3,7 +3,13 @@
  * See docs/guides.md for the guide format and the readings of the standards.
  */
 
-export { validateGuides, validateSet, type SetContext, type SetValidation, type ValidateGuidesOptions } from './validate.js';
+export {
+  validateGuides,
+  validateSet,
+  type SetContext,
+  type SetValidation,
+  type ValidateGuidesOptions,
+} from './validate.js';
 export { findGuide, findDictionary, guideOutline, guideVersion, listGuides } from './registry.js';
 export { childLoops, findLoops, firstSegment, hierarchyLevels, loopsAt, segmentsOf, walkTree } from './tree.js';
 export { elementProblems, segmentProblems, setProblems, type ElementProblem, type SegmentProblem } from './problems.js';

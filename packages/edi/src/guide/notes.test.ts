@@ -32,16 +32,23 @@ describe('acknowledgment notes from guide findings', () => {
 
   it('997: AK3 alone for a segment finding at the root (no loop id)', () => {
     const issues = findings('x12/004010_850.edi', (t) => t.replace('BEG*00*SA*PO-4500012345**20261128~\n', ''));
-    expect(x12Notes(issues.find((i) => i.code === 'SEGMENT_MANDATORY_MISSING')!)).toEqual({ segment: { segmentId: 'BEG', position: 2, code: '3' } });
+    expect(x12Notes(issues.find((i) => i.code === 'SEGMENT_MANDATORY_MISSING')!)).toEqual({
+      segment: { segmentId: 'BEG', position: 2, code: '3' },
+    });
     // Envelope findings (here SE01 no longer matching) are not segment notes.
     expect(x12Notes(issues.find((i) => i.code === 'SET_COUNT_MISMATCH')!)).toBeUndefined();
   });
 
   it('CONTRL: UCS with 0085 for a segment finding, UCS + UCD for an element finding', () => {
     const missing = findings('edifact/D96A_ORDERS.edi', (t) => t.replace("BGM+220+PO4500012345+9'\n", ''));
-    expect(contrlNotes(missing.find((i) => i.code === 'SEGMENT_MANDATORY_MISSING')!)).toEqual({ segment: { position: 2, code: '13' } });
+    expect(contrlNotes(missing.find((i) => i.code === 'SEGMENT_MANDATORY_MISSING')!)).toEqual({
+      segment: { position: 2, code: '13' },
+    });
     const bad = findings('edifact/D96A_ORDERS.edi', (t) => t.replace('QTY+21:48', 'QTY+21:4B'));
-    expect(contrlNotes(bad[0]!)).toEqual({ segment: { position: 21 }, element: { code: '37', element: 1, component: 2 } });
+    expect(contrlNotes(bad[0]!)).toEqual({
+      segment: { position: 21 },
+      element: { code: '37', element: 1, component: 2 },
+    });
     expect(x12Notes(bad[0]!)).toBeUndefined();
   });
 });

@@ -65,7 +65,8 @@ export interface ContrlNotes {
 export function contrlNotes(issue: EdiIssue): ContrlNotes | undefined {
   const code = issue.codes.contrl;
   if (code === undefined || issue.segmentPosition === undefined || issue.level === 'set') return undefined;
-  if (issue.level !== 'element' || issue.element === undefined) return { segment: { position: issue.segmentPosition, code } };
+  if (issue.level !== 'element' || issue.element === undefined)
+    return { segment: { position: issue.segmentPosition, code } };
   const element: NonNullable<ContrlNotes['element']> = { code, element: issue.element };
   if (issue.component !== undefined) element.component = issue.component;
   return { segment: { position: issue.segmentPosition }, element };

@@ -32,7 +32,11 @@ import d96aORDERS from '../../guides/edifact/D96A/ORDERS.json' with { type: 'jso
 import d96aORDRSP from '../../guides/edifact/D96A/ORDRSP.json' with { type: 'json' };
 
 /** Every version dictionary, as stored (the shapes are checked by the guide format test). */
-export const dictionaryFiles: readonly SegmentDictionary[] = [x12v4010Segments, x12v5010Segments, d96aSegments] as unknown as SegmentDictionary[];
+export const dictionaryFiles: readonly SegmentDictionary[] = [
+  x12v4010Segments,
+  x12v5010Segments,
+  d96aSegments,
+] as unknown as SegmentDictionary[];
 
 /** Every set guide file, as stored. */
 export const setGuideFiles: readonly SetGuideFile[] = [
@@ -98,7 +102,9 @@ export function findDictionary(standard: Standard, version: string): ResolvedDic
 function structureOf(file: SetGuideFile): readonly StructureEntry[] | undefined {
   if (file.structure !== undefined) return file.structure;
   if (file.structureFrom === undefined) return undefined;
-  const from = setGuideFiles.find((g) => g.standard === file.standard && g.version === file.structureFrom && g.id === file.id);
+  const from = setGuideFiles.find(
+    (g) => g.standard === file.standard && g.version === file.structureFrom && g.id === file.id,
+  );
   return from === undefined ? undefined : structureOf(from);
 }
 
@@ -124,7 +130,12 @@ export function findGuide(standard: Standard, version: string, setId: string): C
   return guide;
 }
 
-let lastFound: { standard: Standard | ''; version: string; setId: string; guide: CompiledGuide | undefined } = { standard: '', version: '', setId: '', guide: undefined };
+let lastFound: { standard: Standard | ''; version: string; setId: string; guide: CompiledGuide | undefined } = {
+  standard: '',
+  version: '',
+  setId: '',
+  guide: undefined,
+};
 
 const byDeclared = new Map<string, CompiledGuide | null>();
 
@@ -138,14 +149,23 @@ function lookupGuide(standard: Standard, version: string, setId: string): Compil
   const file = setGuideFiles.find((g) => g.standard === standard && g.version === v && g.id === setId);
   const dictionary = file === undefined ? undefined : findDictionary(standard, v);
   const structure = file === undefined ? undefined : structureOf(file);
-  const compiled = file === undefined || dictionary === undefined || structure === undefined ? null : compileGuide(file, structure, dictionary);
+  const compiled =
+    file === undefined || dictionary === undefined || structure === undefined
+      ? null
+      : compileGuide(file, structure, dictionary);
   guides.set(k, compiled);
   return compiled ?? undefined;
 }
 
 /** Which guides exist: standard, version and set id of each. */
 export function listGuides(): { standard: Standard; version: string; id: string; name: string; coverage: string }[] {
-  return setGuideFiles.map((g) => ({ standard: g.standard, version: g.version, id: g.id, name: g.name, coverage: g.coverage }));
+  return setGuideFiles.map((g) => ({
+    standard: g.standard,
+    version: g.version,
+    id: g.id,
+    name: g.name,
+    coverage: g.coverage,
+  }));
 }
 
 /**

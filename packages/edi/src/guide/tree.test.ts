@@ -15,20 +15,42 @@ function firstSet(name: string): TransactionSet {
   return interchange.groups[0]!.sets[0]!;
 }
 
-const tags = (node: LoopNode): string[] => node.children.map((c) => (c.kind === 'segment' ? c.segment.tag : `[${c.id}]`));
+const tags = (node: LoopNode): string[] =>
+  node.children.map((c) => (c.kind === 'segment' ? c.segment.tag : `[${c.id}]`));
 
 describe('loop tree', () => {
   it('850: header segments at the root, N1 and PO1 loops by name, nested PID and SCH loops', () => {
     const tree = firstSet('x12/004010_850.edi').tree!;
     expect(tree.root.id).toBe('850');
-    expect(tags(tree.root)).toEqual(['ST', 'BEG', 'CUR', 'REF', 'REF', 'PER', 'FOB', 'ITD', 'DTM', 'TD5', '[N9]', '[N1]', '[N1]', '[PO1]', '[PO1]', '[CTT]', 'SE']);
+    expect(tags(tree.root)).toEqual([
+      'ST',
+      'BEG',
+      'CUR',
+      'REF',
+      'REF',
+      'PER',
+      'FOB',
+      'ITD',
+      'DTM',
+      'TD5',
+      '[N9]',
+      '[N1]',
+      '[N1]',
+      '[PO1]',
+      '[PO1]',
+      '[CTT]',
+      'SE',
+    ]);
     const [shipTo, billTo] = childLoops(tree.root, 'N1');
     expect(elementText(firstSegment(shipTo!, 'N1')!, 1)).toBe('ST');
     expect(segmentsOf(billTo!, 'N4').map((s) => elementText(s, 1))).toEqual(['CINCINNATI']);
     const lines = findLoops(tree.root, 'PO1');
     expect(lines).toHaveLength(2);
     expect(tags(lines[0]!)).toEqual(['PO1', '[PID]', 'PO4', '[SCH]']);
-    expect(loopsAt(tree.root, ['PO1', 'PID']).map((l) => elementText(firstSegment(l, 'PID')!, 5))).toEqual(['SMALL WIDGET', 'LARGE WIDGET']);
+    expect(loopsAt(tree.root, ['PO1', 'PID']).map((l) => elementText(firstSegment(l, 'PID')!, 5))).toEqual([
+      'SMALL WIDGET',
+      'LARGE WIDGET',
+    ]);
     expect(tree.hierarchyRoots).toEqual([]);
     // Positions count from ST = 1 and every segment appears once, in source order.
     const positions = [...walkTree(tree)].flatMap(({ node }) => (node.kind === 'segment' ? [node.position] : []));
@@ -92,7 +114,10 @@ describe('loop tree', () => {
   });
 
   it('unexpected segments stay in the tree where they stood', () => {
-    const text = readFileSync(`${fixtures}x12/004010_850.edi`, 'latin1').replace('PO4*12*1*EA~\n', 'PO4*12*1*EA~\nZZZ*1~\n');
+    const text = readFileSync(`${fixtures}x12/004010_850.edi`, 'latin1').replace(
+      'PO4*12*1*EA~\n',
+      'PO4*12*1*EA~\nZZZ*1~\n',
+    );
     const interchange = parseEdi(text).interchanges[0]!;
     validateGuides(interchange);
     const line = findLoops(interchange.groups[0]!.sets[0]!.tree!.root, 'PO1')[0]!;

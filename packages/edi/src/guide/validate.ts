@@ -99,7 +99,12 @@ class SetValidator {
     this.options = { decimalMark: context.decimalMark ?? '.' };
   }
 
-  private base(position: number, tag: string, loopId: string | undefined, offset: number | undefined): Partial<EdiIssue> {
+  private base(
+    position: number,
+    tag: string,
+    loopId: string | undefined,
+    offset: number | undefined,
+  ): Partial<EdiIssue> {
     const issue: Partial<EdiIssue> = { segmentPosition: position, segmentTag: tag };
     if (this.context.interchangeIndex !== undefined) issue.interchangeIndex = this.context.interchangeIndex;
     if (this.context.groupIndex !== undefined) issue.groupIndex = this.context.groupIndex;
@@ -109,7 +114,11 @@ class SetValidator {
     return issue;
   }
 
-  segmentIssue(problem: SegmentProblem, at: { position: number; tag: string; loopId?: string; offset?: number }, detail: string): void {
+  segmentIssue(
+    problem: SegmentProblem,
+    at: { position: number; tag: string; loopId?: string; offset?: number },
+    detail: string,
+  ): void {
     const p = segmentProblems[problem];
     this.issues.push({
       ...this.base(at.position, at.tag, at.loopId, at.offset),
@@ -219,7 +228,10 @@ class SetValidator {
       else {
         for (let k = 1; k < value.components.length; k++) {
           if (value.components[k] !== '') {
-            this.elementIssue('ELEMENT_TOO_MANY_COMPONENTS', withRepetition({ element, component: k + 1, ref: def.ref }, repetition));
+            this.elementIssue(
+              'ELEMENT_TOO_MANY_COMPONENTS',
+              withRepetition({ element, component: k + 1, ref: def.ref }, repetition),
+            );
             return;
           }
         }
@@ -230,7 +242,8 @@ class SetValidator {
         return;
       }
       const problem = checkValue(simple, def, this.options);
-      if (problem !== undefined) this.elementIssue(problem, withRepetition({ element, ref: def.ref, value: simple }, repetition));
+      if (problem !== undefined)
+        this.elementIssue(problem, withRepetition({ element, ref: def.ref, value: simple }, repetition));
       return;
     }
     const defs = composite.components;
@@ -238,7 +251,11 @@ class SetValidator {
       // A composite sent as one value: its first component.
       this.checkComponent(value, defs, 0, element, repetition);
       for (let k = 1; k < defs.length; k++) {
-        if (defs[k]!.req === 'M') this.elementIssue('ELEMENT_MANDATORY_MISSING', withRepetition({ element, component: k + 1, ref: defs[k]!.ref }, repetition));
+        if (defs[k]!.req === 'M')
+          this.elementIssue(
+            'ELEMENT_MANDATORY_MISSING',
+            withRepetition({ element, component: k + 1, ref: defs[k]!.ref }, repetition),
+          );
       }
       return;
     }
@@ -246,14 +263,21 @@ class SetValidator {
     let last = components.length;
     while (last > 0 && components[last - 1] === '') last--;
     if (last > defs.length) {
-      this.elementIssue('ELEMENT_TOO_MANY_COMPONENTS', withRepetition({ element, component: defs.length + 1, ref: def.ref }, repetition));
+      this.elementIssue(
+        'ELEMENT_TOO_MANY_COMPONENTS',
+        withRepetition({ element, component: defs.length + 1, ref: def.ref }, repetition),
+      );
       last = defs.length;
     }
     let present = 0;
     for (let k = 0; k < defs.length; k++) {
       const c = k < last ? components[k]! : '';
       if (c === '') {
-        if (defs[k]!.req === 'M') this.elementIssue('ELEMENT_MANDATORY_MISSING', withRepetition({ element, component: k + 1, ref: defs[k]!.ref }, repetition));
+        if (defs[k]!.req === 'M')
+          this.elementIssue(
+            'ELEMENT_MANDATORY_MISSING',
+            withRepetition({ element, component: k + 1, ref: defs[k]!.ref }, repetition),
+          );
         continue;
       }
       if (k < MASK_POSITIONS) present |= 1 << k;
@@ -266,7 +290,10 @@ class SetValidator {
       if (cdef.dateFormatFrom !== undefined) {
         const format = components[cdef.dateFormatFrom - 1] ?? '';
         if (format !== '' && !isValidEdifactDateTime(c, format)) {
-          this.elementIssue('ELEMENT_INVALID_DATE', withRepetition({ element, component: k + 1, ref: cdef.ref, value: c }, repetition));
+          this.elementIssue(
+            'ELEMENT_INVALID_DATE',
+            withRepetition({ element, component: k + 1, ref: cdef.ref, value: c }, repetition),
+          );
         }
       }
     }
@@ -274,11 +301,18 @@ class SetValidator {
   }
 
   /** Check component `k` (0-based) of a composite given as a plain value. */
-  private checkComponent(c: string, defs: readonly CompiledElement[], k: number, element: number, repetition: number): void {
+  private checkComponent(
+    c: string,
+    defs: readonly CompiledElement[],
+    k: number,
+    element: number,
+    repetition: number,
+  ): void {
     const cdef = defs[k];
     if (cdef === undefined || c === '') return;
     const problem = checkValue(c, cdef, this.options);
-    if (problem !== undefined) this.elementIssue(problem, withRepetition({ element, component: k + 1, ref: cdef.ref, value: c }, repetition));
+    if (problem !== undefined)
+      this.elementIssue(problem, withRepetition({ element, component: k + 1, ref: cdef.ref, value: c }, repetition));
   }
 
   /**
@@ -326,7 +360,12 @@ class SetValidator {
   }
 
   /** One syntax note, position by position. */
-  private checkNote(note: SyntaxNote, values: readonly (ElementValue | undefined)[], defs: readonly CompiledElement[], compositeElement: number): void {
+  private checkNote(
+    note: SyntaxNote,
+    values: readonly (ElementValue | undefined)[],
+    defs: readonly CompiledElement[],
+    compositeElement: number,
+  ): void {
     const els = note.elements;
     const first = els[0]!;
     let presentCount = 0;
@@ -339,7 +378,8 @@ class SetValidator {
     switch (note.rule) {
       case 'P':
         if (presentCount > 0 && presentCount < els.length) {
-          for (const k of els) if (isEmpty(values[k - 1])) this.syntaxIssue('ELEMENT_CONDITIONAL_MISSING', k, defs, compositeElement);
+          for (const k of els)
+            if (isEmpty(values[k - 1])) this.syntaxIssue('ELEMENT_CONDITIONAL_MISSING', k, defs, compositeElement);
         }
         break;
       case 'R':
@@ -347,11 +387,14 @@ class SetValidator {
         break;
       case 'C':
         if (!isEmpty(values[first - 1])) {
-          for (let j = 1; j < els.length; j++) if (isEmpty(values[els[j]! - 1])) this.syntaxIssue('ELEMENT_CONDITIONAL_MISSING', els[j]!, defs, compositeElement);
+          for (let j = 1; j < els.length; j++)
+            if (isEmpty(values[els[j]! - 1]))
+              this.syntaxIssue('ELEMENT_CONDITIONAL_MISSING', els[j]!, defs, compositeElement);
         }
         break;
       case 'L':
-        if (!isEmpty(values[first - 1]) && presentCount === 1) this.syntaxIssue('ELEMENT_CONDITIONAL_MISSING', els[1] ?? first, defs, compositeElement);
+        if (!isEmpty(values[first - 1]) && presentCount === 1)
+          this.syntaxIssue('ELEMENT_CONDITIONAL_MISSING', els[1] ?? first, defs, compositeElement);
         break;
       case 'E':
         if (presentCount > 1) {
@@ -365,7 +408,12 @@ class SetValidator {
     }
   }
 
-  private syntaxIssue(problem: ElementProblem, k: number, defs: readonly CompiledElement[], compositeElement: number): void {
+  private syntaxIssue(
+    problem: ElementProblem,
+    k: number,
+    defs: readonly CompiledElement[],
+    compositeElement: number,
+  ): void {
     const ref = defs[k - 1]?.ref ?? '';
     if (compositeElement === 0) this.elementIssue(problem, { element: k, ref });
     else this.elementIssue(problem, { element: compositeElement, component: k, ref });
@@ -381,7 +429,16 @@ class SetValidator {
       const entry = frame.loop.entries[k];
       if (entry === undefined || frame.counts[k] !== 0) continue;
       const loopId = entry.loop !== undefined ? entry.loop.id : frame.isRoot ? undefined : frame.loop.id;
-      this.segmentIssue('SEGMENT_MANDATORY_MISSING', { position: this.at.position, tag: entry.tag, ...(loopId === undefined ? {} : { loopId }), offset: this.at.offset }, 'expected before this position');
+      this.segmentIssue(
+        'SEGMENT_MANDATORY_MISSING',
+        {
+          position: this.at.position,
+          tag: entry.tag,
+          ...(loopId === undefined ? {} : { loopId }),
+          offset: this.at.offset,
+        },
+        'expected before this position',
+      );
     }
   }
 
@@ -421,12 +478,16 @@ class SetValidator {
     const seen = id === '' ? undefined : this.hlLookup(id, key);
     if (id !== '') {
       if (seen !== undefined) this.elementIssue('HL_ID_DUPLICATE', { element: 1, ref: '628', value: id });
-      else if (!Number.isNaN(numeric) && numeric <= this.lastHlId) this.elementIssue('HL_ID_NOT_INCREASING', { element: 1, ref: '628', value: id });
+      else if (!Number.isNaN(numeric) && numeric <= this.lastHlId)
+        this.elementIssue('HL_ID_NOT_INCREASING', { element: 1, ref: '628', value: id });
       if (!Number.isNaN(numeric)) this.lastHlId = Math.max(this.lastHlId, numeric);
     }
     let parentInst = HL_ROOT;
     if (parentId !== '') {
-      const parent = parentId === id ? undefined : this.hlLookup(parentId, hlNumberKey(parentId, digitsValue(parentId), this.hlLimit));
+      const parent =
+        parentId === id
+          ? undefined
+          : this.hlLookup(parentId, hlNumberKey(parentId, digitsValue(parentId), this.hlLimit));
       if (parent === undefined) {
         this.elementIssue('HL_PARENT_UNKNOWN', { element: 2, ref: '734', value: parentId });
         parentInst = HL_UNLINKED;
@@ -441,8 +502,7 @@ class SetValidator {
         if (this.hlStamp === 0) this.hlStamp = hlTableFor(this.hlLimit);
         hlTable.stamp[key] = this.hlStamp;
         hlTable.inst[key] = inst;
-      }
-      else (this.hlById ??= new Map<string, number>()).set(id, inst);
+      } else (this.hlById ??= new Map<string, number>()).set(id, inst);
     }
   }
 }
@@ -537,7 +597,12 @@ function buildTree(p: Placement): SetTree {
     const node = nodes[links[h]!]!;
     // Segments are immutable, so the HL's texts are read again rather than kept from validation.
     const segment = p.segments[links[h + 1]!]!;
-    node.hierarchy = { id: elementText(segment, 1), parentId: elementText(segment, 2), levelCode: elementText(segment, 3), children: [] };
+    node.hierarchy = {
+      id: elementText(segment, 1),
+      parentId: elementText(segment, 2),
+      levelCode: elementText(segment, 3),
+      children: [],
+    };
     const parentInst = links[h + 2]!;
     if (parentInst === HL_ROOT) hierarchyRoots.push(node);
     else if (parentInst >= 0) nodes[parentInst]!.hierarchy!.children.push(node);
@@ -573,7 +638,8 @@ const framePool: (Frame[] | undefined)[] = [];
 
 function acquireFrame(loop: CompiledLoop, inst: number, isRoot: boolean): Frame {
   const frame = framePool[loop.slot]?.pop();
-  if (frame === undefined) return { loop, inst, pos: -1, counts: new Array<number>(loop.entries.length).fill(0), isRoot };
+  if (frame === undefined)
+    return { loop, inst, pos: -1, counts: new Array<number>(loop.entries.length).fill(0), isRoot };
   // Its counts were cleared when it was released.
   frame.inst = inst;
   frame.pos = -1;
@@ -594,7 +660,8 @@ function releaseFrame(frame: Frame): void {
 function seenEarlier(stack: readonly Frame[], tag: string): boolean {
   for (const frame of stack) {
     const list = frame.loop.byTag.get(tag);
-    if (list !== undefined && list.some((k) => k < frame.pos || (k === frame.pos && !frame.isRoot && k === 0))) return true;
+    if (list !== undefined && list.some((k) => k < frame.pos || (k === frame.pos && !frame.isRoot && k === 0)))
+      return true;
   }
   return false;
 }
@@ -635,7 +702,11 @@ function growScratch(segments: number): void {
   scratch.hl = new Int32Array(3 * size);
 }
 
-function run(guide: CompiledGuide, set: TransactionSet, context: SetContext): { issues: EdiIssue[]; placement: Placement } {
+function run(
+  guide: CompiledGuide,
+  set: TransactionSet,
+  context: SetContext,
+): { issues: EdiIssue[]; placement: Placement } {
   const v = new SetValidator(guide, context);
   const segments = set.segments;
   // HL01 numbers above this go to the map: the shared table stays small.
@@ -693,14 +764,23 @@ function run(guide: CompiledGuide, set: TransactionSet, context: SetContext): { 
         child.counts[0] = 1;
         stack.push(child);
         if (count > entry.max) {
-          v.segmentIssue('LOOP_OVER_MAXIMUM', { position, tag, loopId: entry.loop.id, offset: segment.offset }, `loop ${entry.loop.id} allows ${entry.max}`);
+          v.segmentIssue(
+            'LOOP_OVER_MAXIMUM',
+            { position, tag, loopId: entry.loop.id, offset: segment.offset },
+            `loop ${entry.loop.id} allows ${entry.max}`,
+          );
         }
         if (tag === 'HL' && guide.standard === 'x12') v.hierarchy(inst, segment, i);
-        if (i !== 0 && i !== lastIndex) v.checkSegment(segment, entry.loop.entries[0]!.segment!, position, entry.loop.id);
+        if (i !== 0 && i !== lastIndex)
+          v.checkSegment(segment, entry.loop.entries[0]!.segment!, position, entry.loop.id);
       } else {
         segmentInst[instBase + i] = frame.inst;
         if (count > entry.max) {
-          v.segmentIssue('SEGMENT_OVER_MAXIMUM_USE', { position, tag, ...(loopId === undefined ? {} : { loopId }), offset: segment.offset }, `maximum use ${entry.max}`);
+          v.segmentIssue(
+            'SEGMENT_OVER_MAXIMUM_USE',
+            { position, tag, ...(loopId === undefined ? {} : { loopId }), offset: segment.offset },
+            `maximum use ${entry.max}`,
+          );
         }
         // The header and trailer (ST/SE, UNH/UNT) belong to the envelope checker.
         if (i !== 0 && i !== lastIndex) v.checkSegment(segment, entry.segment!, position, loopId);
@@ -714,9 +794,15 @@ function run(guide: CompiledGuide, set: TransactionSet, context: SetContext): { 
     const loopId = top.isRoot ? undefined : top.loop.id;
     const at = { position, tag, ...(loopId === undefined ? {} : { loopId }), offset: segment.offset };
     if (!wellFormedTag.test(tag)) v.segmentIssue('SEGMENT_UNRECOGNIZED', at, '');
-    else if (guide.tags.has(tag)) v.segmentIssue(seenEarlier(stack, tag) ? 'SEGMENT_OUT_OF_SEQUENCE' : 'SEGMENT_UNEXPECTED', at, '');
+    else if (guide.tags.has(tag))
+      v.segmentIssue(seenEarlier(stack, tag) ? 'SEGMENT_OUT_OF_SEQUENCE' : 'SEGMENT_UNEXPECTED', at, '');
     else if (guide.coverage === 'full') v.segmentIssue('SEGMENT_NOT_IN_SET', at, '');
-    else v.segmentIssue('SEGMENT_UNEXPECTED', at, compiledSegment(guide.dictionary, tag) === undefined ? 'not in the guide' : 'not in this set\'s guide');
+    else
+      v.segmentIssue(
+        'SEGMENT_UNEXPECTED',
+        at,
+        compiledSegment(guide.dictionary, tag) === undefined ? 'not in the guide' : "not in this set's guide",
+      );
   }
   v.at.position = segments.length;
   v.at.offset = segments[lastIndex]?.offset ?? set.offset;
@@ -739,10 +825,18 @@ function run(guide: CompiledGuide, set: TransactionSet, context: SetContext): { 
   const hl = scratch.hl;
   const hlBase = linksBase + 2 * instCount;
   for (let k = 0; k < 3 * hlCount; k++) links[hlBase + k] = hl[k]!;
-  return { issues, placement: { segments, setId: set.id, segmentInst, instBase, links, linksBase, instCount, hlCount } };
+  return {
+    issues,
+    placement: { segments, setId: set.id, segmentInst, instBase, links, linksBase, instCount, hlCount },
+  };
 }
 
-function setIssue(problem: keyof typeof setProblems, set: TransactionSet, context: SetContext, detail: string): EdiIssue {
+function setIssue(
+  problem: keyof typeof setProblems,
+  set: TransactionSet,
+  context: SetContext,
+  detail: string,
+): EdiIssue {
   const p = setProblems[problem];
   const issue: EdiIssue = {
     code: problem,
@@ -771,10 +865,16 @@ function setIssue(problem: keyof typeof setProblems, set: TransactionSet, contex
 export function validateSet(set: TransactionSet, context: SetContext): SetValidation {
   const guide = findGuide(context.standard, set.version, set.id);
   if (guide === undefined) {
-    return { issues: [setIssue('SET_NOT_SUPPORTED', set, context, `${set.id} version ${set.version === '' ? '(none)' : set.version}`)], supported: false };
+    return {
+      issues: [
+        setIssue('SET_NOT_SUPPORTED', set, context, `${set.id} version ${set.version === '' ? '(none)' : set.version}`),
+      ],
+      supported: false,
+    };
   }
   const { issues, placement } = run(guide, set, context);
-  if (issues.some((issue) => issue.severity === 'error')) issues.push(setIssue('SET_SEGMENTS_IN_ERROR', set, context, `${issues.length} finding(s)`));
+  if (issues.some((issue) => issue.severity === 'error'))
+    issues.push(setIssue('SET_SEGMENTS_IN_ERROR', set, context, `${issues.length} finding(s)`));
   return new SupportedSet(issues, placement);
 }
 
@@ -871,7 +971,10 @@ export function validateGuides(interchange: Interchange, options: ValidateGuides
   if (definition === undefined) return;
   const pseudo = findGuide('x12', dictionary!.version, '997');
   if (pseudo === undefined) return;
-  const v = new SetValidator(pseudo, { standard, ...(options.interchangeIndex === undefined ? {} : { interchangeIndex: options.interchangeIndex }) });
+  const v = new SetValidator(pseudo, {
+    standard,
+    ...(options.interchangeIndex === undefined ? {} : { interchangeIndex: options.interchangeIndex }),
+  });
   ta1s.forEach((segment, k) => v.checkSegment(segment, definition, k + 1, undefined));
   for (const issue of v.issues) {
     // A TA1 is not inside a set: its findings have no set position and no 997 codes.
