@@ -71,6 +71,7 @@ describe('Archive', () => {
     // The temporary directory vanishes under the writer: the rename must fail.
     rmSync(path.join(archive.dir, 'tmp'), { recursive: true, force: true });
     await expect(w.finish()).rejects.toThrow();
-    expect(readdirSync(archive.dir)).toEqual([]);
+    const files = readdirSync(archive.dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    expect(files).toEqual([]);
   });
 });

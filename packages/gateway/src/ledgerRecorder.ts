@@ -4,6 +4,7 @@ import type { HomeConfig } from './config/load.js';
 import type { Logger } from './logger.js';
 import {
   MemoryJobQueue,
+  type ArchiveRecordInput,
   type As2MessageRecordView,
   type JobQueue,
   type Recorder,
@@ -14,14 +15,31 @@ import {
 export class LedgerRecorder implements Recorder {
   constructor(readonly ledger: Ledger) {}
 
-  recordArchive(entry: {
-    sha256: string;
-    size: number;
-    location: string;
-    kind?: string;
-    mediaType?: string;
-  }): Promise<{ id: number }> {
+  recordArchive(entry: ArchiveRecordInput): Promise<{ id: number }> {
     return this.ledger.recordArchive(entry);
+  }
+
+  async recordAs2Request(
+    archive: ArchiveRecordInput,
+    input: Parameters<Recorder['recordAs2Request']>[1],
+  ): Promise<RecordedMessage & { archiveId: number }> {
+    const r = await this.ledger.recordAs2Request(archive, input);
+    return r.duplicate
+      ? {
+          id: r.id,
+          archiveId: r.archiveId,
+          duplicate: true,
+          original: { id: r.original.id, status: r.original.status },
+        }
+      : { id: r.id, archiveId: r.archiveId, duplicate: false };
+  }
+
+  completeAs2Message(
+    id: number,
+    update: Parameters<Recorder['completeAs2Message']>[1],
+    archives?: Parameters<Recorder['completeAs2Message']>[2],
+  ): Promise<{ payloadArchiveId?: number; mdnArchiveId?: number }> {
+    return this.ledger.completeAs2Message(id, update, archives);
   }
 
   async recordAs2Message(input: Parameters<Recorder['recordAs2Message']>[0]): Promise<RecordedMessage> {

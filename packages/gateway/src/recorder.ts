@@ -13,6 +13,15 @@ export type As2MessageRecordInput = As2MessageInput;
 /** Changes to an AS2 message row: the ledger's own update type. */
 export type As2MessageRecordUpdate = As2MessageUpdate;
 
+/** An archive entry to record: where raw bytes are, their hash and size. */
+export interface ArchiveRecordInput {
+  sha256: string;
+  size: number;
+  location: string;
+  kind?: string;
+  mediaType?: string;
+}
+
 /** A stored AS2 message, as far as the gateway reads it back. */
 export interface As2MessageRecordView {
   id: number;
@@ -37,16 +46,21 @@ export type RecordedMessage =
 /** The recording side of the ledger as the AS2 paths use it. */
 export interface Recorder {
   /** Records where raw bytes were archived; returns the entry id. */
-  recordArchive(entry: {
-    sha256: string;
-    size: number;
-    location: string;
-    kind?: string;
-    mediaType?: string;
-  }): Promise<{ id: number }>;
+  recordArchive(entry: ArchiveRecordInput): Promise<{ id: number }>;
   /** Records a message; a Message-ID already seen for the partner and direction comes back as a duplicate. */
   recordAs2Message(input: As2MessageRecordInput): Promise<RecordedMessage>;
+  /** Records a received request at once: the archive entry of its raw bytes and its message row (pointing at it). */
+  recordAs2Request(
+    archive: ArchiveRecordInput,
+    input: Omit<As2MessageRecordInput, 'archiveId'>,
+  ): Promise<RecordedMessage & { archiveId: number }>;
   updateAs2Message(id: number, update: As2MessageRecordUpdate): Promise<void>;
+  /** Sets a message's final state and records its payload and MDN archive entries (the MDN's as its `mdnArchiveId`). */
+  completeAs2Message(
+    id: number,
+    update: Omit<As2MessageRecordUpdate, 'mdnArchiveId'>,
+    archives?: { payload?: ArchiveRecordInput; mdn?: ArchiveRecordInput },
+  ): Promise<{ payloadArchiveId?: number; mdnArchiveId?: number }>;
   /** The first (not duplicate) message with this Message-ID for the partner and direction. */
   findAs2Message(q: {
     direction: 'inbound' | 'outbound';
@@ -79,16 +93,38 @@ export function bareMessageId(id: string): string {
 /** A recorder that keeps everything in memory (tools and tests; not durable). */
 export class MemoryRecorder implements Recorder {
   private seq = 0;
-  readonly archives = new Map<number, { sha256: string; size: number; location: string; kind?: string }>();
+  readonly archives = new Map<number, ArchiveRecordInput>();
   readonly messages = new Map<
     number,
     As2MessageRecordView & { input: As2MessageRecordInput; update: As2MessageRecordUpdate }
   >();
 
-  recordArchive(entry: { sha256: string; size: number; location: string; kind?: string }): Promise<{ id: number }> {
+  recordArchive(entry: ArchiveRecordInput): Promise<{ id: number }> {
     const id = ++this.seq;
     this.archives.set(id, entry);
     return Promise.resolve({ id });
+  }
+
+  async recordAs2Request(
+    archive: ArchiveRecordInput,
+    input: Omit<As2MessageRecordInput, 'archiveId'>,
+  ): Promise<RecordedMessage & { archiveId: number }> {
+    const { id: archiveId } = await this.recordArchive(archive);
+    return { ...(await this.recordAs2Message({ ...input, archiveId })), archiveId };
+  }
+
+  async completeAs2Message(
+    id: number,
+    update: Omit<As2MessageRecordUpdate, 'mdnArchiveId'>,
+    archives: { payload?: ArchiveRecordInput; mdn?: ArchiveRecordInput } = {},
+  ): Promise<{ payloadArchiveId?: number; mdnArchiveId?: number }> {
+    const payloadArchiveId = archives.payload ? (await this.recordArchive(archives.payload)).id : undefined;
+    const mdnArchiveId = archives.mdn ? (await this.recordArchive(archives.mdn)).id : undefined;
+    await this.updateAs2Message(id, { ...update, ...(mdnArchiveId !== undefined ? { mdnArchiveId } : {}) });
+    return {
+      ...(payloadArchiveId !== undefined ? { payloadArchiveId } : {}),
+      ...(mdnArchiveId !== undefined ? { mdnArchiveId } : {}),
+    };
   }
 
   recordAs2Message(input: As2MessageRecordInput): Promise<RecordedMessage> {

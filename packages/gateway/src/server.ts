@@ -142,12 +142,16 @@ async function receiveAs2(deps: AppDeps, req: IncomingMessage, res: ServerRespon
   durable.catch(() => undefined); // awaited below; this only keeps an early failure from counting as unhandled
   let reply: HttpReply;
   let archiveId: number | undefined;
-  try {
+  const recordRaw = async () => {
     ({ id: archiveId } = await deps.recorder.recordArchive({
       ...archived,
       kind: outcome.kind === 'complete' ? 'as2-request' : `as2-request-${outcome.kind}`,
       ...(typeof req.headers['content-type'] === 'string' ? { mediaType: req.headers['content-type'] } : {}),
     }));
+    return archiveId;
+  };
+  try {
+    if (outcome.kind !== 'complete') await recordRaw();
     if (outcome.kind === 'aborted') {
       await durable;
       deps.log.warn(
@@ -160,9 +164,15 @@ async function receiveAs2(deps: AppDeps, req: IncomingMessage, res: ServerRespon
       res.setHeader('connection', 'close');
       throw new HttpError('PAYLOAD_TOO_LARGE', `the body is larger than ${deps.maxBodySize} bytes`);
     }
+    // An AS2 message's raw-request row is written by handleInbound together with its message row.
     reply = looksLikeMdn(req.headers, outcome.body)
-      ? await handleIncomingMdn(deps, { headers: req.headers, body: outcome.body, archiveId })
-      : await handleInbound(deps, { headers: req.headers, body: outcome.body, archived, archiveId });
+      ? await handleIncomingMdn(deps, { headers: req.headers, body: outcome.body, archiveId: await recordRaw() })
+      : await handleInbound(deps, {
+          headers: req.headers,
+          body: outcome.body,
+          archived,
+          onArchiveId: (id) => (archiveId = id),
+        });
   } finally {
     await durable;
   }

@@ -212,6 +212,68 @@ describe.each(drivers)('ledger on $name', (driver) => {
     });
   });
 
+  it('records a received AS2 request (archive entry + message) and completes it, one statement each', async () => {
+    const messageId = `<${seq++}-${process.pid}@umbrella.example>`;
+    const sha = (c: string) => c.repeat(64);
+    const raw = { sha256: sha('a'), size: 1234, location: `/archive/as2-request/${seq}`, kind: 'as2-request' };
+    const at = new Date('2026-11-28T10:00:00.123Z');
+    const first = await ledger.recordAs2Request(raw, {
+      direction: 'inbound',
+      partnerId: 'p_003',
+      messageId,
+      as2From: 'INITECH',
+      as2To: 'EDIGATE',
+      subject: 'PO',
+      at,
+      mdnMode: 'sync',
+      mdnSigned: true,
+    });
+    expect(first).toMatchObject({ duplicate: false });
+    expect(await ledger.getAs2Message(first.id)).toMatchObject({
+      messageId: messageId.slice(1, -1),
+      archiveId: first.archiveId,
+      status: 'received',
+      mdnMode: 'sync',
+      mdnSigned: true,
+      subject: 'PO',
+      at,
+      duplicateOf: null,
+    });
+    const done = await ledger.completeAs2Message(
+      first.id,
+      { status: 'processed', mic: 'mic=', micAlgorithm: 'sha-256', mdnDisposition: 'processed', mdnSentAt: at },
+      {
+        payload: {
+          sha256: sha('b'),
+          size: 1000,
+          location: `/archive/payload/${seq}`,
+          kind: 'payload',
+          mediaType: 'application/edi-x12',
+        },
+        mdn: { sha256: sha('c'), size: 900, location: `/archive/mdn/${seq}`, kind: 'mdn' },
+      },
+    );
+    expect(done.payloadArchiveId).toBeGreaterThan(0);
+    expect(done.mdnArchiveId).toBeGreaterThan(done.payloadArchiveId!);
+    expect(await ledger.getAs2Message(first.id)).toMatchObject({
+      status: 'processed',
+      mic: 'mic=',
+      micAlgorithm: 'sha-256',
+      mdnDisposition: 'processed',
+      mdnSentAt: at,
+      mdnArchiveId: done.mdnArchiveId,
+    });
+    // The same raw bytes again (a partner's retry): one archive entry, a duplicate message row.
+    const again = await ledger.recordAs2Request(raw, { direction: 'inbound', partnerId: 'p_003', messageId });
+    expect(again).toMatchObject({ duplicate: true, archiveId: first.archiveId, original: { id: first.id } });
+    expect(await ledger.getAs2Message(again.id)).toMatchObject({ status: 'duplicate', duplicateOf: first.id });
+    // Only an error, no archives.
+    expect(await ledger.completeAs2Message(again.id, { status: 'failed', error: 'bad' })).toEqual({});
+    expect(await ledger.getAs2Message(again.id)).toMatchObject({ status: 'failed', error: 'bad' });
+    expect(await ledger.completeAs2Message(again.id, {})).toEqual({});
+    expect(await ledger.recordArchive(raw)).toEqual({ id: first.archiveId });
+  });
+
   it('links AS2 message, archive, documents and acknowledgments into the chain', async () => {
     const archive = await ledger.recordArchive({
       sha256: 'a'.repeat(64),

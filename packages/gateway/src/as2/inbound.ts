@@ -114,15 +114,29 @@ export function identify(
  */
 export async function handleInbound(
   deps: InboundDeps,
-  req: { headers: RequestHeaders; body: Buffer; archived: ArchivedEntry; archiveId: number },
+  req: {
+    headers: RequestHeaders;
+    body: Buffer;
+    archived: ArchivedEntry;
+    /** The archive row of the raw request, once recorded (for the caller's logs). */
+    onArchiveId?: (id: number) => void;
+  },
 ): Promise<HttpReply> {
-  const { partner, as2From, as2To } = identify(deps.partners, req.headers);
-  const as2 = partner.as2!;
-  if (as2.maxBodySize !== undefined && req.body.length > as2.maxBodySize) {
-    throw new HttpError(
-      'PAYLOAD_TOO_LARGE',
-      `the body is larger than ${as2.maxBodySize} bytes allowed for this partner`,
-    );
+  const rawEntry = {
+    ...req.archived,
+    kind: 'as2-request',
+    ...(typeof req.headers['content-type'] === 'string' ? { mediaType: req.headers['content-type'] } : {}),
+  };
+  let partner: PartnerProfile, as2From: string, as2To: string;
+  try {
+    ({ partner, as2From, as2To } = identify(deps.partners, req.headers));
+    const limit = partner.as2!.maxBodySize;
+    if (limit !== undefined && req.body.length > limit)
+      throw new HttpError('PAYLOAD_TOO_LARGE', `the body is larger than ${limit} bytes allowed for this partner`);
+  } catch (err) {
+    // Refused before any message row: the raw request is still indexed.
+    req.onArchiveId?.((await deps.recorder.recordArchive(rawEntry)).id);
+    throw err;
   }
   const security = deps.partners.security(partner)!;
   const headerMessageId = header(req.headers, 'message-id')?.trim();
@@ -134,7 +148,8 @@ export async function handleInbound(
   // twice that way is still caught by the interchange control-number dedupe.
   // The insert runs while the message is unwrapped; the unwrap asks for its
   // outcome (isDuplicate) only once the signature is checked.
-  const recording = deps.recorder.recordAs2Message({
+  // One statement records the raw request's archive entry and the message row.
+  const recording = deps.recorder.recordAs2Request(rawEntry, {
     direction: 'inbound',
     partnerId: partner.id,
     messageId: headerMessageId || `(no-message-id)-${req.archived.sha256}`,
@@ -143,9 +158,8 @@ export async function handleInbound(
     ...(subject ? { subject } : {}),
     status: 'received',
     ...mdnRequestOf(req.headers),
-    archiveId: req.archiveId,
   });
-  recording.catch(() => undefined); // awaited below
+  recording.then((r) => req.onArchiveId?.(r.archiveId)).catch(() => undefined); // awaited below
   const isRepeat = (r: RecordedMessage) =>
     r.duplicate && r.original.status !== 'failed' && r.original.status !== 'received';
   let unwrapped: ReceiveOutcome;
@@ -177,7 +191,7 @@ export async function handleInbound(
     const dispositionText = `${result.disposition.type}${result.disposition.modifier ? `/${result.disposition.modifier}: ${result.disposition.description ?? ''}` : ''}`;
     const mdnMode = result.mdnRequest ? (result.mdnRequest.async ? 'async' : 'sync') : 'none';
     const log = deps.log.child({ partnerId: partner.id, messageId, as2MessageRowId: recorded.id });
-    const update: As2MessageRecordUpdate = {
+    const update: Omit<As2MessageRecordUpdate, 'mdnArchiveId'> = {
       status: failed ? 'failed' : duplicate ? 'duplicate' : 'processed',
       ...(failed ? { error: result.error?.message ?? result.disposition.description ?? 'failed' } : {}),
       ...(result.mic ? { mic: result.mic.digest, micAlgorithm: result.mic.algorithm } : {}),
@@ -247,14 +261,13 @@ export async function handleInbound(
     const before = reply.after;
     reply.after = async () => {
       if (before) await before();
-      let payloadArchiveId: number | undefined;
-      if (payloadEntry && result.payload) {
-        payloadArchiveId = (
-          await deps.recorder.recordArchive({ ...payloadEntry, kind: 'payload', mediaType: result.payload.contentType })
-        ).id;
-      }
-      if (mdnEntry) update.mdnArchiveId = (await deps.recorder.recordArchive({ ...mdnEntry, kind: 'mdn' })).id;
-      await deps.recorder.updateAs2Message(recorded.id, update);
+      // One statement: the final state, and the payload's and MDN's archive entries.
+      const { payloadArchiveId } = await deps.recorder.completeAs2Message(recorded.id, update, {
+        ...(payloadEntry && result.payload
+          ? { payload: { ...payloadEntry, kind: 'payload', mediaType: result.payload.contentType } }
+          : {}),
+        ...(mdnEntry ? { mdn: { ...mdnEntry, kind: 'mdn' } } : {}),
+      });
       if (payloadArchiveId !== undefined && result.payload && deps.onPayload) {
         const payload: InboundPayload = {
           partner,
