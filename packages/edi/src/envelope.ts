@@ -112,6 +112,9 @@ function sameReference(a: string, b: string): boolean {
 /** Makes a segment object from where it sits in the source (the reader's `TextSegment`). */
 export type SegmentFactory = (tag: string, offset: number, length: number, source: unknown) => Segment;
 
+/** Splits the elements of a segment from where it sits in the source, as its object would (the reader's splitter). */
+export type ElementSplitter = (tag: string, offset: number, length: number, source: unknown) => ElementValue[];
+
 const CHUNK_ENTRIES = 64 * 1024;
 
 /**
@@ -130,7 +133,10 @@ export class SegmentStore {
   /** Entries used in `chunk`. */
   used = 0;
 
-  constructor(readonly make: SegmentFactory) {}
+  constructor(
+    readonly make: SegmentFactory,
+    readonly split: ElementSplitter,
+  ) {}
 }
 
 /** The segments of one set while they are kept in a {@link SegmentStore}. */
@@ -148,6 +154,8 @@ interface PendingSegments {
   readonly sourceFrom: number[];
   /** Set once the list was made; later segments go to `set.segments` itself. */
   done: boolean;
+  /** The list `set.segments` made from these entries, once read. */
+  made?: Segment[];
 }
 
 const pendingOf = new WeakMap<TransactionSet, PendingSegments>();
@@ -190,7 +198,8 @@ const lazySegmentsProperty: PropertyDescriptor = {
     pendingOf.delete(this);
     if (pending === undefined) return defineSegments(this, []);
     pending.done = true;
-    return defineSegments(this, makeSegments(pending));
+    pending.made = makeSegments(pending);
+    return defineSegments(this, pending.made);
   },
   set(this: TransactionSet, value: Segment[]): void {
     const pending = pendingOf.get(this);
@@ -199,6 +208,108 @@ const lazySegmentsProperty: PropertyDescriptor = {
     defineSegments(this, value);
   },
 };
+
+/**
+ * A segment read through {@link KeptSegments}: valid until the cursor moves
+ * on. Its elements are split on first read and dropped with it, so a pass
+ * over a set keeps nothing per segment.
+ */
+class ScratchSegment implements Segment {
+  tag = '';
+  offset = 0;
+  length = 0;
+  source: unknown = undefined;
+  split: ElementSplitter;
+  #elements: ElementValue[] | undefined = undefined;
+
+  constructor(split: ElementSplitter) {
+    this.split = split;
+  }
+
+  get elements(): readonly ElementValue[] {
+    return (this.#elements ??= this.split(this.tag, this.offset, this.length, this.source));
+  }
+
+  moveTo(tag: string, offset: number, length: number, source: unknown): void {
+    this.tag = tag;
+    this.offset = offset;
+    this.length = length;
+    this.source = source;
+    this.#elements = undefined;
+  }
+}
+
+/**
+ * One pass over the segments of a parsed set whose `segments` were not read
+ * yet, straight from the {@link SegmentStore}: no object is made or kept per
+ * segment (guide validation reads every segment once and keeps none of them).
+ */
+export class KeptSegments {
+  readonly count: number;
+  private readonly scratch: ScratchSegment;
+  /** Where the run of {@link PendingSegments.sources} the last segment read was in starts, and where the next one starts. */
+  private runStart = 0;
+  private nextRun = 0;
+  private source: unknown = undefined;
+
+  constructor(
+    private readonly set: TransactionSet,
+    private readonly pending: PendingSegments,
+  ) {
+    this.count = pending.count;
+    this.scratch = new ScratchSegment(pending.store.split);
+    this.nextRun = pending.sourceFrom[0] ?? pending.count;
+  }
+
+  /** Tag of segment `i`. */
+  tagAt(i: number): string {
+    const p = this.pending;
+    const tag = p.chunk[3 * (p.start + i) + 2]!;
+    return tag >= 0 ? p.store.tags[tag]! : p.objects[-1 - tag]!.tag;
+  }
+
+  /**
+   * Segment `i`: its own object when it has one (header, trailer, segments
+   * split while parsing), else a scratch segment valid until the next call.
+   */
+  at(i: number): Segment {
+    const p = this.pending;
+    const k = 3 * (p.start + i);
+    const chunk = p.chunk;
+    const tag = chunk[k + 2]!;
+    if (tag < 0) return p.objects[-1 - tag]!;
+    if (i >= this.nextRun || i < this.runStart) this.seek(i);
+    const scratch = this.scratch;
+    scratch.moveTo(p.store.tags[tag]!, p.base + chunk[k]!, chunk[k + 1]!, this.source);
+    return scratch;
+  }
+
+  private seek(i: number): void {
+    const { sources, sourceFrom, count } = this.pending;
+    let run = 0;
+    while (run + 1 < sourceFrom.length && sourceFrom[run + 1]! <= i) run++;
+    this.runStart = sourceFrom[run] ?? 0;
+    this.nextRun = sourceFrom[run + 1] ?? count;
+    this.source = sources[run];
+  }
+
+  /** The set's segment objects, the same list `set.segments` gives (made now when not read yet). */
+  segments(): Segment[] {
+    const p = this.pending;
+    if (p.made !== undefined) return p.made;
+    // Still unread: reading `set.segments` makes the list and keeps it on the set.
+    if (pendingOf.get(this.set) === p) return this.set.segments;
+    // Replaced on the set before being read: made from the entries, as they were read.
+    return (p.made = makeSegments(p));
+  }
+}
+
+/** A cursor over a parsed set's segments while they are still kept in the store, else undefined. */
+export function keptSegments(set: TransactionSet): KeptSegments | undefined {
+  const pending = pendingOf.get(set);
+  if (pending === undefined) return undefined;
+  return new KeptSegments(set, pending);
+}
 
 /**
  * Builds one interchange from its segments, in order, checking every

@@ -324,7 +324,7 @@ export class EdiReader {
   private readonly lenient: boolean;
   private readonly seenControlNumbers = new Set<string>();
   /** Tag texts (always) and, with `keepSegmentsAsOffsets`, body segments of sets kept as integers until read. */
-  private readonly store = new SegmentStore(makeTextSegment);
+  private readonly store = new SegmentStore(makeTextSegment, splitTextElements);
   private garbageStart = -1;
   private sawInterchange = false;
   private atStart = true;
@@ -1027,11 +1027,7 @@ class TextSegment implements Segment {
   get elements(): readonly ElementValue[] {
     const data = this.#data;
     if (Array.isArray(data)) return data;
-    const { source, base, raw } = data;
-    // The elements sit between the tag's end and the terminator.
-    const from = this.offset - base + this.tag.length;
-    const to = this.offset - base + this.length - raw.segment.length;
-    const elements = from >= to ? [] : splitElements(source.slice(from + 1, to), raw);
+    const elements = splitTextElements(this.tag, this.offset, this.length, data);
     this.#data = elements;
     return elements;
   }
@@ -1039,6 +1035,14 @@ class TextSegment implements Segment {
   toJSON(): Segment {
     return { tag: this.tag, elements: this.elements, offset: this.offset, length: this.length };
   }
+}
+
+/** The elements of a segment read from source text: between the tag's end and the terminator. */
+function splitTextElements(tag: string, offset: number, length: number, text: unknown): ElementValue[] {
+  const { source, base, raw } = text as SourceText;
+  const from = offset - base + tag.length;
+  const to = offset - base + length - raw.segment.length;
+  return from >= to ? [] : splitElements(source.slice(from + 1, to), raw);
 }
 
 function makeTextSegment(tag: string, offset: number, length: number, source: unknown): Segment {

@@ -6,7 +6,8 @@ import { allIssues } from '../envelope.js';
 import type { EdiIssue, Interchange, TransactionSet } from '../types.js';
 import { elementProblems, segmentProblems, setProblems } from './problems.js';
 import { findGuide, guideOutline, guideVersion, listGuides } from './registry.js';
-import { findLoops } from './tree.js';
+import { findLoops, walkTree } from './tree.js';
+import { plainSegment } from '../values.js';
 import { validateGuides, validateSet } from './validate.js';
 
 const fixtures = fileURLToPath(new URL('../../guides/fixtures/', import.meta.url));
@@ -507,6 +508,36 @@ describe('guide selection', () => {
     validateGuides(ta1);
     validateGuides(ta1);
     expect(ta1.issues.filter((i) => i.code.startsWith('TA1_'))).toHaveLength(1);
+  });
+
+  it("the tree holds the set's own segment objects, whenever `set.segments` is first read", () => {
+    const text = fixture('x12/004010_856.edi');
+    const reference = run(text).sets[0]!;
+    const segmentsOf = (set: TransactionSet) =>
+      [...walkTree(set.tree!)]
+        .flatMap(({ node }) => (node.kind === 'segment' ? [node] : []))
+        .sort((a, b) => a.position - b.position)
+        .map((node) => node.segment);
+    // Read after validation, before the tree; read before the tree, after validation; never read before the tree.
+    const after = parseEdi(text).interchanges[0]!;
+    validateGuides(after);
+    const afterSet = after.groups[0]!.sets[0]!;
+    const afterSegments = afterSet.segments;
+    expect(segmentsOf(afterSet)).toEqual(afterSegments);
+    segmentsOf(afterSet).forEach((segment, i) => expect(segment).toBe(afterSegments[i]));
+    const lazy = parseEdi(text).interchanges[0]!;
+    validateGuides(lazy);
+    const lazySet = lazy.groups[0]!.sets[0]!;
+    const treeSegments = segmentsOf(lazySet);
+    treeSegments.forEach((segment, i) => expect(segment).toBe(lazySet.segments[i]));
+    expect(lazySet.segments.map(plainSegment)).toEqual(reference.segments.map(plainSegment));
+    expect(lazySet.issues).toEqual(reference.issues);
+    // Replaced before anything read them: the tree keeps the segments as parsed.
+    const replaced = parseEdi(text).interchanges[0]!;
+    validateGuides(replaced);
+    const replacedSet = replaced.groups[0]!.sets[0]!;
+    replacedSet.segments = [];
+    expect(segmentsOf(replacedSet).map(plainSegment)).toEqual(reference.segments.map(plainSegment));
   });
 
   it('validateSet leaves the set untouched', () => {

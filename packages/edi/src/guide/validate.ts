@@ -24,6 +24,7 @@ import type {
   Standard,
   TransactionSet,
 } from '../types.js';
+import { keptSegments, type KeptSegments } from '../envelope.js';
 import { componentOf, elementText } from '../values.js';
 import { checkValue, isValidEdifactDateTime, type ValueCheckOptions } from './check.js';
 import {
@@ -557,7 +558,10 @@ const HL_UNLINKED = -2;
  * tree's objects are made only when someone reads `set.tree`.
  */
 interface Placement {
-  segments: readonly Segment[];
+  /** The set's segments as read for validation, or (undefined) the cursor they were read through. */
+  segments: readonly Segment[] | undefined;
+  kept: KeptSegments | undefined;
+  count: number;
   setId: string;
   /** Loop instance of each segment, from index {@link instBase} (a shared chunk, see {@link INST_CHUNK}). */
   segmentInst: Int32Array;
@@ -580,7 +584,8 @@ function buildTree(p: Placement): SetTree {
   const nodes: (LoopNode | undefined)[] = new Array<LoopNode | undefined>(instCount);
   const root: LoopNode = { kind: 'loop', id: p.setId, children: [] };
   nodes[0] = root;
-  for (let i = 0; i < p.segments.length; i++) {
+  const segments = p.segments ?? p.kept!.segments();
+  for (let i = 0; i < p.count; i++) {
     const inst = p.segmentInst[p.instBase + i]!;
     let node = nodes[inst];
     if (node === undefined) {
@@ -589,14 +594,14 @@ function buildTree(p: Placement): SetTree {
       // A loop instance starts after its parent's first segment, so the parent node exists.
       nodes[links[parentBase + inst]!]!.children.push(node);
     }
-    node.children.push({ kind: 'segment', segment: p.segments[i]!, position: i + 1 });
+    node.children.push({ kind: 'segment', segment: segments[i]!, position: i + 1 });
   }
   const hierarchyRoots: LoopNode[] = [];
   const hlBase = parentBase + instCount;
   for (let h = hlBase; h < hlBase + 3 * p.hlCount; h += 3) {
     const node = nodes[links[h]!]!;
     // Segments are immutable, so the HL's texts are read again rather than kept from validation.
-    const segment = p.segments[links[h + 1]!]!;
+    const segment = segments[links[h + 1]!]!;
     node.hierarchy = {
       id: elementText(segment, 1),
       parentId: elementText(segment, 2),
@@ -708,21 +713,24 @@ function run(
   context: SetContext,
 ): { issues: EdiIssue[]; placement: Placement } {
   const v = new SetValidator(guide, context);
-  const segments = set.segments;
+  // A parsed set whose segments were not read yet is read where it is kept: no segment object is made or kept.
+  const kept = keptSegments(set);
+  const segments = kept === undefined ? set.segments : undefined;
+  const count = kept === undefined ? segments!.length : kept.count;
   // HL01 numbers above this go to the map: the shared table stays small.
-  v.hlLimit = Math.min(segments.length, 65536);
-  const instBase = reserve(segments.length);
+  v.hlLimit = Math.min(count, 65536);
+  const instBase = reserve(count);
   const segmentInst = instChunk;
-  growScratch(segments.length);
+  growScratch(count);
   const instLoop = scratch.loop;
   const instParent = scratch.parent;
   instLoop[0] = -1;
   instParent[0] = 0;
   let instCount = 1;
   const stack: Frame[] = [acquireFrame(guide.root, 0, true)];
-  const lastIndex = segments.length - 1;
-  for (let i = 0; i < segments.length; i++) {
-    const segment = segments[i]!;
+  const lastIndex = count - 1;
+  for (let i = 0; i < count; i++) {
+    const segment = kept === undefined ? segments![i]! : kept.at(i);
     const tag = segment.tag;
     const position = i + 1;
     v.at.position = position;
@@ -804,8 +812,9 @@ function run(
         compiledSegment(guide.dictionary, tag) === undefined ? 'not in the guide' : "not in this set's guide",
       );
   }
-  v.at.position = segments.length;
-  v.at.offset = segments[lastIndex]?.offset ?? set.offset;
+  v.at.position = count;
+  v.at.offset =
+    count === 0 ? set.offset : kept === undefined ? segments![lastIndex]!.offset : kept.at(lastIndex).offset;
   while (stack.length > 0) {
     const frame = stack.pop()!;
     // An incomplete set (no trailer) is the envelope checker's finding; what follows the cut is unknown.
@@ -827,7 +836,7 @@ function run(
   for (let k = 0; k < 3 * hlCount; k++) links[hlBase + k] = hl[k]!;
   return {
     issues,
-    placement: { segments, setId: set.id, segmentInst, instBase, links, linksBase, instCount, hlCount },
+    placement: { segments, kept, count, setId: set.id, segmentInst, instBase, links, linksBase, instCount, hlCount },
   };
 }
 
