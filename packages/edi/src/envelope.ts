@@ -112,8 +112,22 @@ function sameReference(a: string, b: string): boolean {
 /** Makes a segment object from where it sits in the source (the reader's `TextSegment`). */
 export type SegmentFactory = (tag: string, offset: number, length: number, source: unknown) => Segment;
 
-/** Splits the elements of a segment from where it sits in the source, as its object would (the reader's splitter). */
-export type ElementSplitter = (tag: string, offset: number, length: number, source: unknown) => ElementValue[];
+/** Where a kept segment's elements sit in the source text (filled in by the reader, see {@link SegmentLocator}). */
+export interface SegmentText {
+  /** The source text the segment sits in. */
+  text: string;
+  /**
+   * Its elements: from the first element's first character to the
+   * terminator; `start > end` when the segment is a tag alone.
+   */
+  start: number;
+  end: number;
+  /** The separators, as splitting the segment's elements uses them ('' when the interchange has none). */
+  delimiters: { readonly element: string; readonly component: string; readonly repetition: string };
+}
+
+/** Fills `out` with where a kept segment sits in its source (the reader's). */
+export type SegmentLocator = (tag: string, offset: number, length: number, source: unknown, out: SegmentText) => void;
 
 const CHUNK_ENTRIES = 64 * 1024;
 
@@ -135,7 +149,7 @@ export class SegmentStore {
 
   constructor(
     readonly make: SegmentFactory,
-    readonly split: ElementSplitter,
+    readonly locate: SegmentLocator,
   ) {}
 }
 
@@ -210,44 +224,17 @@ const lazySegmentsProperty: PropertyDescriptor = {
 };
 
 /**
- * A segment read through {@link KeptSegments}: valid until the cursor moves
- * on. Its elements are split on first read and dropped with it, so a pass
- * over a set keeps nothing per segment.
- */
-class ScratchSegment implements Segment {
-  tag = '';
-  offset = 0;
-  length = 0;
-  source: unknown = undefined;
-  split: ElementSplitter;
-  #elements: ElementValue[] | undefined = undefined;
-
-  constructor(split: ElementSplitter) {
-    this.split = split;
-  }
-
-  get elements(): readonly ElementValue[] {
-    return (this.#elements ??= this.split(this.tag, this.offset, this.length, this.source));
-  }
-
-  moveTo(tag: string, offset: number, length: number, source: unknown): void {
-    this.tag = tag;
-    this.offset = offset;
-    this.length = length;
-    this.source = source;
-    this.#elements = undefined;
-  }
-}
-
-/**
  * One pass over the segments of a parsed set whose `segments` were not read
  * yet, straight from the {@link SegmentStore}: no object is made or kept per
  * segment (guide validation reads every segment once and keeps none of them).
  */
 export class KeptSegments {
   readonly count: number;
-  private readonly scratch: ScratchSegment;
-  /** Where the run of {@link PendingSegments.sources} the last segment read was in starts, and where the next one starts. */
+  /** Tag and offset of the segment {@link move} went to. */
+  tag = '';
+  offset = 0;
+  private length = 0;
+  /** Where the run of {@link PendingSegments.sources} the current segment is in starts, and where the next one starts. */
   private runStart = 0;
   private nextRun = 0;
   private source: unknown = undefined;
@@ -257,31 +244,35 @@ export class KeptSegments {
     private readonly pending: PendingSegments,
   ) {
     this.count = pending.count;
-    this.scratch = new ScratchSegment(pending.store.split);
     this.nextRun = pending.sourceFrom[0] ?? pending.count;
   }
 
-  /** Tag of segment `i`. */
-  tagAt(i: number): string {
-    const p = this.pending;
-    const tag = p.chunk[3 * (p.start + i) + 2]!;
-    return tag >= 0 ? p.store.tags[tag]! : p.objects[-1 - tag]!.tag;
-  }
-
   /**
-   * Segment `i`: its own object when it has one (header, trailer, segments
-   * split while parsing), else a scratch segment valid until the next call.
+   * Goes to segment `i`. Returns its object when it has one (header,
+   * trailer, segments split while parsing); else undefined, and its text
+   * is read with {@link text}.
    */
-  at(i: number): Segment {
+  move(i: number): Segment | undefined {
     const p = this.pending;
     const k = 3 * (p.start + i);
     const chunk = p.chunk;
     const tag = chunk[k + 2]!;
-    if (tag < 0) return p.objects[-1 - tag]!;
+    if (tag < 0) {
+      const segment = p.objects[-1 - tag]!;
+      this.tag = segment.tag;
+      this.offset = segment.offset;
+      return segment;
+    }
     if (i >= this.nextRun || i < this.runStart) this.seek(i);
-    const scratch = this.scratch;
-    scratch.moveTo(p.store.tags[tag]!, p.base + chunk[k]!, chunk[k + 1]!, this.source);
-    return scratch;
+    this.tag = p.store.tags[tag]!;
+    this.offset = p.base + chunk[k]!;
+    this.length = chunk[k + 1]!;
+    return undefined;
+  }
+
+  /** Where the current segment (one without an object) sits in its source. */
+  text(out: SegmentText): void {
+    this.pending.store.locate(this.tag, this.offset, this.length, this.source, out);
   }
 
   private seek(i: number): void {

@@ -2,7 +2,7 @@ import { Buffer } from 'node:buffer';
 import { isUtf8 } from 'node:buffer';
 import { Contrl, Ta105 } from './codes.js';
 import { syntaxCharset, textDecoder, type Encoding } from './charset.js';
-import { EnvelopeBuilder, SegmentStore } from './envelope.js';
+import { EnvelopeBuilder, SegmentStore, type SegmentText } from './envelope.js';
 import { IssueCode, makeIssue } from './issues.js';
 import type { Composite, Delimiters, EdiIssue, ElementValue, Interchange, Repeated, Segment } from './types.js';
 
@@ -324,7 +324,7 @@ export class EdiReader {
   private readonly lenient: boolean;
   private readonly seenControlNumbers = new Set<string>();
   /** Tag texts (always) and, with `keepSegmentsAsOffsets`, body segments of sets kept as integers until read. */
-  private readonly store = new SegmentStore(makeTextSegment, splitTextElements);
+  private readonly store = new SegmentStore(makeTextSegment, locateText);
   private garbageStart = -1;
   private sawInterchange = false;
   private atStart = true;
@@ -984,25 +984,29 @@ export class EdiReader {
 }
 
 /** Splits the elements of a segment (text after the tag) at the element, repetition and component separators. */
-function splitElements(text: string, raw: RawDelimiters): ElementValue[] {
+export function splitElements(text: string, raw: SegmentText['delimiters']): ElementValue[] {
   const parts: ElementValue[] = text.split(raw.element);
   const comp = raw.component;
   const rep = raw.repetition;
   const hasComp = comp !== '' && text.indexOf(comp) >= 0;
   const hasRep = rep !== '' && text.indexOf(rep) >= 0;
   if (hasComp || hasRep) {
-    for (let i = 0; i < parts.length; i++) {
-      const p = parts[i] as string;
-      if (hasRep && p.indexOf(rep) >= 0) {
-        parts[i] = {
-          repeats: p.split(rep).map((r) => (hasComp && r.indexOf(comp) >= 0 ? { components: r.split(comp) } : r)),
-        } satisfies Repeated;
-      } else if (hasComp && p.indexOf(comp) >= 0) {
-        parts[i] = { components: p.split(comp) } satisfies Composite;
-      }
-    }
+    for (let i = 0; i < parts.length; i++) parts[i] = elementValue(parts[i] as string, raw);
   }
   return parts;
+}
+
+/** One element's value from its text: split at the repetition, then the component separator. */
+export function elementValue(text: string, raw: SegmentText['delimiters']): ElementValue {
+  const comp = raw.component;
+  const rep = raw.repetition;
+  if (rep !== '' && text.indexOf(rep) >= 0) {
+    return {
+      repeats: text.split(rep).map((r) => (comp !== '' && r.indexOf(comp) >= 0 ? { components: r.split(comp) } : r)),
+    } satisfies Repeated;
+  }
+  if (comp !== '' && text.indexOf(comp) >= 0) return { components: text.split(comp) } satisfies Composite;
+  return text;
 }
 
 /**
@@ -1038,11 +1042,20 @@ class TextSegment implements Segment {
 }
 
 /** The elements of a segment read from source text: between the tag's end and the terminator. */
-function splitTextElements(tag: string, offset: number, length: number, text: unknown): ElementValue[] {
-  const { source, base, raw } = text as SourceText;
+function splitTextElements(tag: string, offset: number, length: number, text: SourceText): ElementValue[] {
+  const { source, base, raw } = text;
   const from = offset - base + tag.length;
   const to = offset - base + length - raw.segment.length;
   return from >= to ? [] : splitElements(source.slice(from + 1, to), raw);
+}
+
+/** Where a kept segment's elements sit in its source text (see {@link SegmentText}). */
+function locateText(tag: string, offset: number, length: number, source: unknown, out: SegmentText): void {
+  const { source: text, base, raw } = source as SourceText;
+  out.text = text;
+  out.start = offset - base + tag.length + 1;
+  out.end = offset - base + length - raw.segment.length;
+  out.delimiters = raw;
 }
 
 function makeTextSegment(tag: string, offset: number, length: number, source: unknown): Segment {

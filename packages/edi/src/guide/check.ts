@@ -23,10 +23,10 @@ function isDigit(c: number): boolean {
  * Characters in a value as the standards count them (Unicode code points;
  * a surrogate pair is one character).
  */
-function charCount(value: string): number {
-  let n = value.length;
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
+function charCount(text: string, from: number, to: number): number {
+  let n = to - from;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdbff) {
       n--;
       i++;
@@ -48,8 +48,13 @@ function digitsAt(value: string, from: number, count: number): number {
 }
 
 function allDigits(value: string): boolean {
-  for (let i = 0; i < value.length; i++) if (!isDigit(value.charCodeAt(i))) return false;
-  return value.length > 0;
+  return digitsIn(value, 0, value.length);
+}
+
+/** Whether `text.slice(from, to)` is one or more digits. */
+function digitsIn(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!isDigit(text.charCodeAt(i))) return false;
+  return to > from;
 }
 
 /**
@@ -120,23 +125,37 @@ export function checkValue(
   element: CompiledElement,
   options: ValueCheckOptions,
 ): ElementProblem | undefined {
+  return checkText(value, 0, value.length, element, options);
+}
+
+/**
+ * {@link checkValue} of the value `text.slice(from, to)` (non-empty), read in
+ * place: a value is cut out of the text only for a code list or a date.
+ */
+export function checkText(
+  text: string,
+  from: number,
+  to: number,
+  element: CompiledElement,
+  options: ValueCheckOptions,
+): ElementProblem | undefined {
   let length: number;
   switch (element.typeClass) {
     case TypeClass.Numeric: {
       // X12.6: Nn is an integer with n implied decimals; optional leading minus, not counted in the length.
-      const start = value.charCodeAt(0) === MINUS ? 1 : 0;
-      if (start === value.length) return 'ELEMENT_INVALID_CHARACTER';
-      for (let i = start; i < value.length; i++) if (!isDigit(value.charCodeAt(i))) return 'ELEMENT_INVALID_CHARACTER';
-      length = value.length - start;
+      const start = text.charCodeAt(from) === MINUS ? from + 1 : from;
+      if (start === to) return 'ELEMENT_INVALID_CHARACTER';
+      for (let i = start; i < to; i++) if (!isDigit(text.charCodeAt(i))) return 'ELEMENT_INVALID_CHARACTER';
+      length = to - start;
       break;
     }
     case TypeClass.Real: {
       // X12.6: R has an optional leading minus and an optional decimal point, neither counted in the length.
-      const start = value.charCodeAt(0) === MINUS ? 1 : 0;
+      const start = text.charCodeAt(from) === MINUS ? from + 1 : from;
       let points = 0;
       let digits = 0;
-      for (let i = start; i < value.length; i++) {
-        const c = value.charCodeAt(i);
+      for (let i = start; i < to; i++) {
+        const c = text.charCodeAt(i);
         if (c === DOT) points++;
         else if (isDigit(c)) digits++;
         else return 'ELEMENT_INVALID_CHARACTER';
@@ -147,12 +166,12 @@ export function checkValue(
     }
     case TypeClass.EdifactNumeric: {
       // ISO 9735: a sign and the decimal mark are not counted in the length; the mark is the UNA one.
-      const first = value.charCodeAt(0);
-      const start = first === MINUS || first === PLUS ? 1 : 0;
+      const first = text.charCodeAt(from);
+      const start = first === MINUS || first === PLUS ? from + 1 : from;
       let marks = 0;
       let digits = 0;
-      for (let i = start; i < value.length; i++) {
-        const c = value.charCodeAt(i);
+      for (let i = start; i < to; i++) {
+        const c = text.charCodeAt(i);
         if (c === DOT || c === COMMA) {
           if (String.fromCharCode(c) !== options.decimalMark) return 'ELEMENT_INVALID_DECIMAL_NOTATION';
           if (digits === 0) return 'ELEMENT_MISSING_DIGIT_BEFORE_DECIMAL';
@@ -166,27 +185,27 @@ export function checkValue(
       break;
     }
     case TypeClass.Date:
-      if (!allDigits(value)) return 'ELEMENT_INVALID_DATE';
-      length = value.length;
+      if (!digitsIn(text, from, to)) return 'ELEMENT_INVALID_DATE';
+      length = to - from;
       break;
     case TypeClass.Time:
-      if (!allDigits(value)) return 'ELEMENT_INVALID_TIME';
-      length = value.length;
+      if (!digitsIn(text, from, to)) return 'ELEMENT_INVALID_TIME';
+      length = to - from;
       break;
     case TypeClass.Alpha:
-      for (let i = 0; i < value.length; i++) {
-        const c = value.charCodeAt(i);
+      for (let i = from; i < to; i++) {
+        const c = text.charCodeAt(i);
         if (isDigit(c) || c < 0x20) return 'ELEMENT_INVALID_CHARACTER';
       }
-      length = charCount(value);
+      length = charCount(text, from, to);
       break;
     case TypeClass.Binary:
       return undefined;
     default: {
       // One pass: control characters are invalid; a surrogate pair is one character.
-      length = value.length;
-      for (let i = 0; i < value.length; i++) {
-        const c = value.charCodeAt(i);
+      length = to - from;
+      for (let i = from; i < to; i++) {
+        const c = text.charCodeAt(i);
         if (c < 0x20 || c === 0x7f) return 'ELEMENT_INVALID_CHARACTER';
         if (c >= 0xd800 && c <= 0xdbff) {
           length--;
@@ -197,8 +216,12 @@ export function checkValue(
   }
   if (length < element.min) return 'ELEMENT_TOO_SHORT';
   if (length > element.max) return 'ELEMENT_TOO_LONG';
-  if (element.typeClass === TypeClass.Date && !isValidDate(value)) return 'ELEMENT_INVALID_DATE';
-  if (element.typeClass === TypeClass.Time && !isValidTime(value)) return 'ELEMENT_INVALID_TIME';
-  if (element.codes !== undefined && !element.codes.has(value)) return 'ELEMENT_INVALID_CODE';
+  const typeClass = element.typeClass;
+  const codes = element.codes;
+  if (typeClass !== TypeClass.Date && typeClass !== TypeClass.Time && codes === undefined) return undefined;
+  const value = from === 0 && to === text.length ? text : text.slice(from, to);
+  if (typeClass === TypeClass.Date && !isValidDate(value)) return 'ELEMENT_INVALID_DATE';
+  if (typeClass === TypeClass.Time && !isValidTime(value)) return 'ELEMENT_INVALID_TIME';
+  if (codes !== undefined && !codes.has(value)) return 'ELEMENT_INVALID_CODE';
   return undefined;
 }

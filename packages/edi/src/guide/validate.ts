@@ -24,9 +24,10 @@ import type {
   Standard,
   TransactionSet,
 } from '../types.js';
-import { keptSegments, type KeptSegments } from '../envelope.js';
+import { keptSegments, type KeptSegments, type SegmentText } from '../envelope.js';
+import { elementValue, splitElements } from '../reader.js';
 import { componentOf, elementText } from '../values.js';
-import { checkValue, isValidEdifactDateTime, type ValueCheckOptions } from './check.js';
+import { checkText, checkValue, isValidEdifactDateTime, type ValueCheckOptions } from './check.js';
 import {
   compiledSegment,
   loopBySlot,
@@ -131,21 +132,50 @@ class SetValidator {
     });
   }
 
-  /** The segment whose elements are being checked (set by {@link checkSegment}; fields, not an object per segment). */
-  private segment: Segment | undefined;
+  /** Tag and offset of the segment whose elements are being checked (fields, not an object per segment). */
+  private tag = '';
+  private offset = 0;
   private position = 0;
   private loopId: string | undefined;
+  /** The segment's object, or undefined when it is read from its text ({@link text}). */
+  private segment: Segment | undefined;
+  /** Where the segment sits in the source when it has no object (filled by {@link KeptSegments.text}). */
+  readonly text: SegmentText = {
+    text: '',
+    start: 0,
+    end: -1,
+    delimiters: { element: '', component: '', repetition: '' },
+  };
+
+  /** The segment to check next: its object, or (undefined) the text `kept` is at. */
+  moveTo(segment: Segment | undefined, kept: KeptSegments | undefined): void {
+    this.segment = segment;
+    if (segment !== undefined) {
+      this.tag = segment.tag;
+      this.offset = segment.offset;
+    } else {
+      this.tag = kept!.tag;
+      this.offset = kept!.offset;
+      kept!.text(this.text);
+    }
+  }
+
+  /** Check the segment of {@link moveTo} against its definition. */
+  check(definition: CompiledSegment, position: number, loopId: string | undefined): void {
+    if (this.segment !== undefined) this.checkSegment(this.segment, definition, position, loopId);
+    else this.checkText(definition, position, loopId);
+  }
 
   elementIssue(problem: ElementProblem, where: IssueWhere): void {
     const p = elementProblems[problem];
-    const segment = this.segment!;
+    const tag = this.tag;
     const issue: EdiIssue = {
-      ...this.base(this.position, segment.tag, this.loopId, segment.offset),
+      ...this.base(this.position, tag, this.loopId, this.offset),
       code: problem,
       severity: 'error',
       level: 'element',
       element: where.element,
-      message: `${segment.tag}${String(where.element).padStart(2, '0')}${where.component === undefined ? '' : `-${where.component}`}${where.ref === '' ? '' : ` (${where.ref})`} at position ${this.position}: ${p.text}`,
+      message: `${tag}${String(where.element).padStart(2, '0')}${where.component === undefined ? '' : `-${where.component}`}${where.ref === '' ? '' : ` (${where.ref})`} at position ${this.position}: ${p.text}`,
       codes: this.x12 ? { ak304: '8', ak403: this.v4010 ? p.ak403v4010 : p.ak403 } : { contrl: p.contrl },
     };
     if (where.ref !== '') issue.elementRef = where.ref;
@@ -158,6 +188,8 @@ class SetValidator {
   /** Check a placed segment's elements against its definition. */
   checkSegment(segment: Segment, definition: CompiledSegment, position: number, loopId: string | undefined): void {
     this.segment = segment;
+    this.tag = segment.tag;
+    this.offset = segment.offset;
     this.position = position;
     this.loopId = loopId;
     const values = segment.elements;
@@ -201,6 +233,65 @@ class SetValidator {
       if (i < MASK_POSITIONS) present |= 1 << i;
     }
     if (definition.syntax.length > 0) this.checkSyntax(definition.syntax, present, values, defs, 0);
+  }
+
+  /**
+   * {@link checkSegment} of a segment read from its text: simple values are
+   * checked where they sit; only composites and repetitions (and values a
+   * code list, a date or a finding needs) are cut out of the text.
+   */
+  private checkText(definition: CompiledSegment, position: number, loopId: string | undefined): void {
+    this.position = position;
+    this.loopId = loopId;
+    const t = this.text;
+    const count = scanElements(t);
+    const b = bounds;
+    const text = t.text;
+    const defs = definition.elements;
+    let n = defs.length;
+    if (count > n) {
+      // Positions past the definition matter only up to the last non-empty value.
+      let last = count;
+      while (last > n && emptyAt(t, last - 1)) last--;
+      n = last;
+    }
+    // Bit i set when element i+1 is present (positions up to MASK_POSITIONS), for the syntax notes.
+    let present = 0;
+    for (let i = 0; i < n; i++) {
+      const def = defs[i];
+      if (def === undefined) {
+        if (!emptyAt(t, i)) {
+          this.elementIssue('ELEMENT_TOO_MANY', { element: i + 1, ref: '', value: componentOf(valueAt(t, i)) });
+          if (i < MASK_POSITIONS) present |= 1 << i;
+        }
+        continue;
+      }
+      const from = i < count ? b[3 * i]! : 0;
+      const to = i < count ? b[3 * i + 1]! : 0;
+      if (from === to) {
+        if (def.req === 'M') this.elementIssue('ELEMENT_MANDATORY_MISSING', { element: i + 1, ref: def.ref });
+        continue;
+      }
+      if (b[3 * i + 2] === 0) {
+        if (def.composite === undefined) {
+          const problem = checkText(text, from, to, def, this.options);
+          if (problem !== undefined) {
+            this.elementIssue(problem, { element: i + 1, ref: def.ref, value: text.slice(from, to) });
+          }
+        } else this.checkOne(text.slice(from, to), def, i + 1, 0);
+      } else {
+        const value = valueAt(t, i);
+        if (typeof value === 'string') {
+          // Not reached: a value with a component or repetition separator is split.
+          this.checkOne(value, def, i + 1, 0);
+        } else if (isEmpty(value)) {
+          if (def.req === 'M') this.elementIssue('ELEMENT_MANDATORY_MISSING', { element: i + 1, ref: def.ref });
+          continue;
+        } else this.checkElement(value, def, i + 1);
+      }
+      if (i < MASK_POSITIONS) present |= 1 << i;
+    }
+    if (definition.syntax.length > 0) this.checkSyntax(definition.syntax, present, undefined, defs, 0);
   }
 
   private checkElement(value: Composite | Repeated, def: CompiledElement, element: number): void {
@@ -325,7 +416,7 @@ class SetValidator {
   private checkSyntax(
     notes: readonly CompiledNote[],
     present: number,
-    values: readonly (ElementValue | undefined)[],
+    values: readonly (ElementValue | undefined)[] | undefined,
     defs: readonly CompiledElement[],
     compositeElement: number,
   ): void {
@@ -356,6 +447,8 @@ class SetValidator {
         }
         if (holds) continue;
       }
+      // A segment read from its text is split only for a note that does not hold.
+      values ??= textValues(this.text);
       this.checkNote(note, values, defs, compositeElement);
     }
   }
@@ -467,11 +560,18 @@ class SetValidator {
   }
 
   /** HL: record links, check HL01/HL02 consistency (see docs/guides.md). */
-  hierarchy(inst: number, segment: Segment, index: number): void {
-    const values = segment.elements;
-    const id = componentOf(values[0]);
-    const parentId = componentOf(values[1]);
-    this.segment = segment;
+  hierarchy(inst: number, index: number): void {
+    const segment = this.segment;
+    let id: string;
+    let parentId: string;
+    if (segment !== undefined) {
+      id = componentOf(segment.elements[0]);
+      parentId = componentOf(segment.elements[1]);
+    } else {
+      const count = scanElements(this.text);
+      id = count > 0 ? componentOf(valueAt(this.text, 0)) : '';
+      parentId = count > 1 ? componentOf(valueAt(this.text, 1)) : '';
+    }
     this.position = index + 1;
     this.loopId = 'HL';
     const numeric = digitsValue(id);
@@ -635,6 +735,71 @@ function isEmpty(value: ElementValue | undefined): boolean {
 }
 
 /**
+ * Element bounds of the segment text being checked, three numbers per
+ * element: start, end, and 1 when the element holds a component or
+ * repetition separator (else 0). Validation is synchronous: one table serves.
+ */
+let bounds: Int32Array = new Int32Array(3 * 64);
+
+/** Fills {@link bounds} for a segment's text; returns its element count (as splitting them would give). */
+function scanElements(t: SegmentText): number {
+  const { text, start, end } = t;
+  if (start > end) return 0;
+  const d = t.delimiters;
+  const element = d.element.charCodeAt(0);
+  // -1 (no such separator) matches no character.
+  const component = d.component === '' ? -1 : d.component.charCodeAt(0);
+  const repetition = d.repetition === '' ? -1 : d.repetition.charCodeAt(0);
+  let b = bounds;
+  let n = 0;
+  let from = start;
+  let mixed = 0;
+  for (let p = start; p < end; p++) {
+    const c = text.charCodeAt(p);
+    if (c === element) {
+      if (3 * n + 6 > b.length) b = growBounds();
+      b[3 * n] = from;
+      b[3 * n + 1] = p;
+      b[3 * n + 2] = mixed;
+      n++;
+      from = p + 1;
+      mixed = 0;
+    } else if (c === component || c === repetition) mixed = 1;
+  }
+  if (3 * n + 3 > b.length) b = growBounds();
+  b[3 * n] = from;
+  b[3 * n + 1] = end;
+  b[3 * n + 2] = mixed;
+  return n + 1;
+}
+
+function growBounds(): Int32Array {
+  const next = new Int32Array(2 * bounds.length);
+  next.set(bounds);
+  bounds = next;
+  return next;
+}
+
+/** Element `i` (below the count {@link scanElements} gave) of the scanned segment text, as splitting gives it. */
+function valueAt(t: SegmentText, i: number): ElementValue {
+  const from = bounds[3 * i]!;
+  const to = bounds[3 * i + 1]!;
+  const text = t.text.slice(from, to);
+  return bounds[3 * i + 2] === 0 ? text : elementValue(text, t.delimiters);
+}
+
+/** Whether element `i` of the scanned segment text is empty (or only separators). */
+function emptyAt(t: SegmentText, i: number): boolean {
+  if (bounds[3 * i] === bounds[3 * i + 1]) return true;
+  return bounds[3 * i + 2] !== 0 && isEmpty(valueAt(t, i));
+}
+
+/** Every element of a segment text, split. */
+function textValues(t: SegmentText): ElementValue[] {
+  return t.start > t.end ? [] : splitElements(t.text.slice(t.start, t.end), t.delimiters);
+}
+
+/**
  * Frames are reused (one free list per loop definition): validation is
  * synchronous, so a frame released when its loop closes is free for the next
  * instance, and a 100 MB file does not allocate a counts array per loop.
@@ -730,11 +895,12 @@ function run(
   const stack: Frame[] = [acquireFrame(guide.root, 0, true)];
   const lastIndex = count - 1;
   for (let i = 0; i < count; i++) {
-    const segment = kept === undefined ? segments![i]! : kept.at(i);
-    const tag = segment.tag;
+    const segment = kept === undefined ? segments![i]! : kept.move(i);
+    const tag = segment === undefined ? kept!.tag : segment.tag;
+    const offset = segment === undefined ? kept!.offset : segment.offset;
     const position = i + 1;
     v.at.position = position;
-    v.at.offset = segment.offset;
+    v.at.offset = offset;
     let placed = false;
     // A tag the guide does not use cannot be placed (-1: no frame is searched).
     const tagNumber = guide.tagNumbers.get(tag);
@@ -762,6 +928,7 @@ function run(
       const count = ++frame.counts[found]!;
       const entry = frame.loop.entries[found]!;
       const loopId = frame.isRoot ? undefined : frame.loop.id;
+      v.moveTo(segment, kept);
       if (entry.loop !== undefined) {
         const inst = instCount++;
         instLoop[inst] = entry.loop.slot;
@@ -774,24 +941,23 @@ function run(
         if (count > entry.max) {
           v.segmentIssue(
             'LOOP_OVER_MAXIMUM',
-            { position, tag, loopId: entry.loop.id, offset: segment.offset },
+            { position, tag, loopId: entry.loop.id, offset },
             `loop ${entry.loop.id} allows ${entry.max}`,
           );
         }
-        if (tag === 'HL' && guide.standard === 'x12') v.hierarchy(inst, segment, i);
-        if (i !== 0 && i !== lastIndex)
-          v.checkSegment(segment, entry.loop.entries[0]!.segment!, position, entry.loop.id);
+        if (tag === 'HL' && guide.standard === 'x12') v.hierarchy(inst, i);
+        if (i !== 0 && i !== lastIndex) v.check(entry.loop.entries[0]!.segment!, position, entry.loop.id);
       } else {
         segmentInst[instBase + i] = frame.inst;
         if (count > entry.max) {
           v.segmentIssue(
             'SEGMENT_OVER_MAXIMUM_USE',
-            { position, tag, ...(loopId === undefined ? {} : { loopId }), offset: segment.offset },
+            { position, tag, ...(loopId === undefined ? {} : { loopId }), offset },
             `maximum use ${entry.max}`,
           );
         }
         // The header and trailer (ST/SE, UNH/UNT) belong to the envelope checker.
-        if (i !== 0 && i !== lastIndex) v.checkSegment(segment, entry.segment!, position, loopId);
+        if (i !== 0 && i !== lastIndex) v.check(entry.segment!, position, loopId);
       }
       placed = true;
       break;
@@ -800,7 +966,7 @@ function run(
     const top = stack[stack.length - 1]!;
     segmentInst[instBase + i] = top.inst;
     const loopId = top.isRoot ? undefined : top.loop.id;
-    const at = { position, tag, ...(loopId === undefined ? {} : { loopId }), offset: segment.offset };
+    const at = { position, tag, ...(loopId === undefined ? {} : { loopId }), offset };
     if (!wellFormedTag.test(tag)) v.segmentIssue('SEGMENT_UNRECOGNIZED', at, '');
     else if (guide.tags.has(tag))
       v.segmentIssue(seenEarlier(stack, tag) ? 'SEGMENT_OUT_OF_SEQUENCE' : 'SEGMENT_UNEXPECTED', at, '');
@@ -813,8 +979,12 @@ function run(
       );
   }
   v.at.position = count;
-  v.at.offset =
-    count === 0 ? set.offset : kept === undefined ? segments![lastIndex]!.offset : kept.at(lastIndex).offset;
+  if (count === 0) v.at.offset = set.offset;
+  else if (kept === undefined) v.at.offset = segments![lastIndex]!.offset;
+  else {
+    kept.move(lastIndex);
+    v.at.offset = kept.offset;
+  }
   while (stack.length > 0) {
     const frame = stack.pop()!;
     // An incomplete set (no trailer) is the envelope checker's finding; what follows the cut is unknown.
