@@ -21,7 +21,10 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['eslint.config.js', 'packages/gateway/src/crypto/rsaWorker.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -39,7 +42,10 @@ export default tseslint.config(
         {
           patterns: all
             .filter((p) => p !== pkg && !deps.includes(p))
-            .map((p) => ({ group: [`@edigate/${p}`, `@edigate/${p}/*`], message: `@edigate/${pkg} may not import @edigate/${p} (see ARCHITECTURE.md)` })),
+            .map((p) => ({
+              group: [`@edigate/${p}`, `@edigate/${p}/*`],
+              message: `@edigate/${pkg} may not import @edigate/${p} (see ARCHITECTURE.md)`,
+            })),
         },
       ],
     },

@@ -4,7 +4,13 @@
  * lookup and the duplicate check are handed in; nothing here does I/O.
  */
 import type { KeyObject } from 'node:crypto';
-import { decompress, decryptEnvelope, inspectCms, verifyDetached } from './cms/index.js';
+import {
+  decompress,
+  decryptEnvelopeAsync,
+  inspectCms,
+  verifyDetached,
+  type PrivateDecryptFunction,
+} from './cms/index.js';
 import { children, isContext, parseBer, octets, readOid } from './cms/asn1.js';
 import { Attribute } from './cms/oids.js';
 import { As2Error } from './errors.js';
@@ -69,6 +75,12 @@ export interface ReceiveContext {
   isDuplicate?(messageId: string, partnerId: string): Promise<boolean> | boolean;
   /** Clock for certificate validity and the MDN date; default now. */
   now?: Date;
+  /**
+   * Runs the RSA private-key operations of decryption elsewhere (a worker
+   * thread), keeping the caller's event loop free meanwhile; default: in
+   * this thread. Padding checks stay in the library, constant-time.
+   */
+  privateDecrypt?: PrivateDecryptFunction;
 }
 
 /** What the partner asked for in its MDN request headers (RFC 4130 §7.3). */
@@ -174,7 +186,7 @@ export async function receiveMessage(
       if (!partner) error = new As2Error('authentication-failed', 'unknown trading partner');
     }
     if (!error && partner) {
-      unwrapped = unwrap(headers, input.body, partner, now);
+      unwrapped = await unwrap(headers, input.body, partner, now, ctx.privateDecrypt);
       error = unwrapped.error ?? checkPolicy(unwrapped, partner);
     }
     if (!error && mdnRequest) {
@@ -323,7 +335,13 @@ const SMIME_TYPES: Record<string, string> = {
 };
 
 /** Peels the layers off, outermost first. */
-function unwrap(headers: HeaderField[], body: Uint8Array, partner: PartnerSecurity, now: Date | undefined): Unwrapped {
+async function unwrap(
+  headers: HeaderField[],
+  body: Uint8Array,
+  partner: PartnerSecurity,
+  now: Date | undefined,
+  privateDecrypt: PrivateDecryptFunction | undefined,
+): Promise<Unwrapped> {
   const u: Unwrapped = { signed: false, encrypted: false, compressed: false };
   // The top-level entity's headers are the HTTP headers; a body that carries its own MIME headers is accepted too.
   let entity: MimeEntity =
@@ -348,7 +366,7 @@ function unwrap(headers: HeaderField[], body: Uint8Array, partner: PartnerSecuri
       if (kind === 'enveloped' || kind === 'authEnveloped') {
         if (partner.ourKeys.length === 0)
           return { ...u, error: new As2Error('decryption-failed', 'no decryption key for this partner') };
-        const r = decryptEnvelope(der, partner.ourKeys);
+        const r = await decryptEnvelopeAsync(der, partner.ourKeys, privateDecrypt);
         if (!r.ok) return { ...u, error: r.error };
         u.encrypted = true;
         u.encryption ??= { contentAlgorithm: r.contentAlgorithm, keyTransport: r.keyTransport };

@@ -10,6 +10,7 @@ import { startAsyncMdnWorker } from './as2/asyncMdn.js';
 import { enqueueSend, startOutboundWorker } from './as2/send.js';
 import type { InboundPayload, ReceiveFunction } from './as2/inbound.js';
 import { openLedgerBackend } from './ledgerRecorder.js';
+import { RsaPool } from './crypto/rsaPool.js';
 
 /** Options of {@link startGateway}. */
 export interface StartGatewayOptions {
@@ -91,6 +92,7 @@ export async function startGateway(opts: StartGatewayOptions): Promise<Gateway> 
   await startAsyncMdnWorker({ jobs, archive, recorder, log });
   await startOutboundWorker({ jobs, archive, recorder, log, partnerById: (id) => partners.byPartnerId(id) });
   const inflight = new Set<Promise<void>>();
+  const rsa = config.crypto.workers > 0 ? new RsaPool(config.crypto.workers) : undefined;
   const app = createRequestListener({
     partners,
     archive,
@@ -98,6 +100,7 @@ export async function startGateway(opts: StartGatewayOptions): Promise<Gateway> 
     jobs,
     log,
     receive,
+    ...(rsa ? { privateDecrypt: rsa.privateDecrypt } : {}),
     ...(opts.onPayload ? { onPayload: opts.onPayload } : {}),
     maxBodySize: config.http.maxBodySize,
     isReady: () => ready,
@@ -156,6 +159,7 @@ export async function startGateway(opts: StartGatewayOptions): Promise<Gateway> 
       await Promise.allSettled([...inflight]);
       await jobs.stop();
       await recorder.close();
+      await rsa?.close();
     },
   };
 }

@@ -1,9 +1,15 @@
-import { constants, createPrivateKey, createPublicKey, publicEncrypt, randomBytes } from 'node:crypto';
+import { constants, createPrivateKey, createPublicKey, privateDecrypt, publicEncrypt, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { children, context, parseBer, sequence, tlv } from './asn1.js';
 import { unwrapPkcs1 } from './envelope.js';
-import { decryptEnvelope, encryptEnvelope, inspectCms } from './index.js';
+import {
+  decryptEnvelope,
+  decryptEnvelopeAsync,
+  encryptEnvelope,
+  inspectCms,
+  type PrivateDecryptRequest,
+} from './index.js';
 import { OpensslPeer, hasOpenssl, type TestIdentity } from './opensslPeer.js';
 import type { ContentEncryptionAlgorithm, KeyTransport } from './types.js';
 
@@ -134,6 +140,41 @@ describe.skipIf(!available)('EnvelopedData with openssl as the peer', () => {
       expect(out.equals(payload)).toBe(true);
       const back = decryptEnvelope(der, [{ privateKey: next.key, certificate: next.cert }]);
       expect(back.ok && back.content.equals(payload)).toBe(true);
+    });
+  });
+
+  describe('private-key operations handed out (decryptEnvelopeAsync)', () => {
+    const elsewhere = (seen: PrivateDecryptRequest[]) => (r: PrivateDecryptRequest) => {
+      seen.push(r);
+      const { data, ...options } = r;
+      return Promise.resolve(privateDecrypt(options, data));
+    };
+
+    for (const [transport, keyopts] of TRANSPORT_OPTS) {
+      it(`${transport}: the same result as in this thread`, async () => {
+        const der = opensslEncrypt(['-aes-256-cbc'], payload, ours, keyopts);
+        const seen: PrivateDecryptRequest[] = [];
+        const r = await decryptEnvelopeAsync(der, [{ privateKey: ours.key, certificate: ours.cert }], elsewhere(seen));
+        expect(r).toMatchObject({ ok: true, keyTransport: transport });
+        expect(r.ok && r.content.equals(payload)).toBe(true);
+        expect(seen).toHaveLength(1);
+        expect(seen[0]!.padding).toBe(
+          transport === 'rsa-pkcs1v15' ? constants.RSA_NO_PADDING : constants.RSA_PKCS1_OAEP_PADDING,
+        );
+      });
+    }
+
+    it('a refused or failed operation is decryption-failed, as a wrong key is', async () => {
+      const der = encryptEnvelope(Buffer.alloc(64, 'A'), { certificates: [ours.cert] });
+      const keys = [{ privateKey: ours.key, certificate: ours.cert }];
+      for (const run of [() => Promise.resolve(undefined), () => Promise.reject(new Error('worker gone'))]) {
+        const r = await decryptEnvelopeAsync(der, keys, run);
+        // Implicit rejection: a substitute key, which (1 in 256) may happen to give valid padding, never the content.
+        if (r.ok) expect(r.content.equals(Buffer.alloc(64, 'A'))).toBe(false);
+        else expect(r.error.code).toBe('decryption-failed');
+      }
+      // Without a hook: in this thread.
+      expect((await decryptEnvelopeAsync(der, keys)).ok).toBe(true);
     });
   });
 

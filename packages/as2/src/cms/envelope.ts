@@ -149,18 +149,23 @@ function readOaep(params: BerNode | undefined): OaepParams | undefined {
  * other bad message. Exported for its unit test only (not from the package).
  */
 export function unwrapPkcs1(key: KeyObject, encryptedKey: Buffer, keyLength: number): Buffer {
+  return runSync(unwrapPkcs1Steps(key, encryptedKey, keyLength));
+}
+
+function* unwrapPkcs1Steps(
+  key: KeyObject,
+  encryptedKey: Buffer,
+  keyLength: number,
+): Generator<PrivateDecryptRequest, Buffer, Buffer | undefined> {
   const substitute = syntheticKey(key, encryptedKey, keyLength);
   const k = Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
   const separator = k - keyLength - 1;
   if (k === 0 || separator < 10 || encryptedKey.length > k) return substitute; // public facts, no oracle
-  let em: Buffer;
-  try {
-    const block = Buffer.alloc(k);
-    encryptedKey.copy(block, k - encryptedKey.length);
-    em = privateDecrypt({ key, padding: constants.RSA_NO_PADDING }, block);
-  } catch {
-    em = Buffer.alloc(k); // input ≥ modulus: public, but treated like a bad padding anyway
-  }
+  const block = Buffer.alloc(k);
+  encryptedKey.copy(block, k - encryptedKey.length);
+  // A failure (input ≥ modulus: public) is treated like a bad padding anyway.
+  const em = (yield { key, padding: constants.RSA_NO_PADDING, data: block }) ?? Buffer.alloc(k);
+  if (em.length !== k) return substitute; // only a broken private-key operation gives another length
   // EM = 0x00 || 0x02 || PS (≥ 8 non-zero octets) || 0x00 || key, with the key length known.
   let bad = em[0]! | (em[1]! ^ 0x02) | em[separator]!;
   for (let i = 2; i < separator; i++) bad |= ((em[i]! - 1) >> 31) & 1;
@@ -168,6 +173,57 @@ export function unwrapPkcs1(key: KeyObject, encryptedKey: Buffer, keyLength: num
   const out = Buffer.alloc(keyLength);
   for (let i = 0; i < keyLength; i++) out[i] = (em[separator + 1 + i]! & ~mask) | (substitute[i]! & mask);
   return out;
+}
+
+/**
+ * One RSA private-key operation (`crypto.privateDecrypt` options and input)
+ * that decryption needs. {@link decryptEnvelopeAsync} hands these to the
+ * caller, who may run them elsewhere (a worker thread) to keep its event
+ * loop free; the padding checks stay here, constant-time.
+ */
+export interface PrivateDecryptRequest {
+  key: KeyObject;
+  padding: number;
+  oaepHash?: string;
+  oaepLabel?: Buffer;
+  data: Buffer;
+}
+
+/** Runs a private-key operation; resolves undefined when OpenSSL refuses it. */
+export type PrivateDecryptFunction = (request: PrivateDecryptRequest) => Promise<Buffer | undefined>;
+
+function privateDecryptHere(r: PrivateDecryptRequest): Buffer | undefined {
+  try {
+    const { data, ...options } = r;
+    return privateDecrypt(options, data);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Drives a decryption with the private-key operations in this thread. */
+function runSync<T>(steps: Generator<PrivateDecryptRequest, T, Buffer | undefined>): T {
+  let next = steps.next();
+  while (!next.done) next = steps.next(privateDecryptHere(next.value));
+  return next.value;
+}
+
+/** Drives a decryption with the private-key operations handed to `run`. */
+async function runAsync<T>(
+  steps: Generator<PrivateDecryptRequest, T, Buffer | undefined>,
+  run: PrivateDecryptFunction,
+): Promise<T> {
+  let next = steps.next();
+  while (!next.done) {
+    let result: Buffer | undefined;
+    try {
+      result = await run(next.value);
+    } catch {
+      result = undefined;
+    }
+    next = steps.next(result);
+  }
+  return next.value;
 }
 
 const keyDerivationKeys = new WeakMap<KeyObject, Buffer>();
@@ -198,22 +254,21 @@ function syntheticKey(key: KeyObject, encryptedKey: Buffer, keyLength: number): 
     .subarray(0, keyLength);
 }
 
-function unwrapOaep(key: KeyObject, encryptedKey: Buffer, keyLength: number, oaep: OaepParams): Buffer {
-  try {
-    const cek = privateDecrypt(
-      {
-        key,
-        padding: constants.RSA_PKCS1_OAEP_PADDING,
-        oaepHash: oaep.hash,
-        ...(oaep.label && { oaepLabel: oaep.label }),
-      },
-      encryptedKey,
-    );
-    if (cek.length === keyLength) return cek;
-  } catch {
-    // fall through: same path as a wrong key length
-  }
-  return syntheticKey(key, encryptedKey, keyLength);
+function* unwrapOaepSteps(
+  key: KeyObject,
+  encryptedKey: Buffer,
+  keyLength: number,
+  oaep: OaepParams,
+): Generator<PrivateDecryptRequest, Buffer, Buffer | undefined> {
+  const cek = yield {
+    key,
+    padding: constants.RSA_PKCS1_OAEP_PADDING,
+    oaepHash: oaep.hash,
+    ...(oaep.label && { oaepLabel: oaep.label }),
+    data: encryptedKey,
+  };
+  // A refusal takes the same path as a wrong key length.
+  return cek?.length === keyLength ? cek : syntheticKey(key, encryptedKey, keyLength);
 }
 
 function decryptContent(env: Envelope, cek: Buffer): Buffer | undefined {
@@ -265,6 +320,28 @@ function decryptContent(env: Envelope, cek: Buffer): Buffer | undefined {
  * content.
  */
 export function decryptEnvelope(der: Uint8Array, keys: DecryptionKey[]): DecryptResult {
+  return runSync(decryptSteps(der, keys));
+}
+
+/**
+ * {@link decryptEnvelope} with its RSA private-key operations run by
+ * `privateDecrypt` (for instance in a worker thread, so that a server's
+ * event loop stays free meanwhile); without it, in this thread. Same
+ * results; never rejects.
+ */
+export function decryptEnvelopeAsync(
+  der: Uint8Array,
+  keys: DecryptionKey[],
+  privateDecrypt?: PrivateDecryptFunction,
+): Promise<DecryptResult> {
+  if (!privateDecrypt) return Promise.resolve(decryptEnvelope(der, keys));
+  return runAsync(decryptSteps(der, keys), privateDecrypt);
+}
+
+function* decryptSteps(
+  der: Uint8Array,
+  keys: DecryptionKey[],
+): Generator<PrivateDecryptRequest, DecryptResult, Buffer | undefined> {
   let env: Envelope;
   try {
     env = readEnvelope(der);
@@ -310,7 +387,7 @@ export function decryptEnvelope(der: Uint8Array, keys: DecryptionKey[]): Decrypt
     const alg = recipient.keyAlgorithm;
     if (alg.oid === Rsa.rsaEncryption) {
       transport = 'rsa-pkcs1v15';
-      cek = unwrapPkcs1(key, recipient.encryptedKey, cipher.keyLength);
+      cek = yield* unwrapPkcs1Steps(key, recipient.encryptedKey, cipher.keyLength);
     } else if (alg.oid === Rsa.oaep) {
       let oaep: OaepParams | undefined;
       try {
@@ -323,7 +400,7 @@ export function decryptEnvelope(der: Uint8Array, keys: DecryptionKey[]): Decrypt
         continue;
       }
       transport = oaep.transport;
-      cek = unwrapOaep(key, recipient.encryptedKey, cipher.keyLength, oaep);
+      cek = yield* unwrapOaepSteps(key, recipient.encryptedKey, cipher.keyLength, oaep);
     } else {
       unsupported = `unsupported key-transport algorithm ${alg.oid}`;
       continue;

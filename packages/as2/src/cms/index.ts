@@ -18,7 +18,8 @@ export type {
   VerifyOptions,
   VerifyResult,
 } from './types.js';
-export { decryptEnvelope, encryptEnvelope } from './envelope.js';
+export { decryptEnvelope, decryptEnvelopeAsync, encryptEnvelope } from './envelope.js';
+export type { PrivateDecryptFunction, PrivateDecryptRequest } from './envelope.js';
 export { signDetached, signDetachedAsync, verifyDetached } from './signed.js';
 export { compress, decompress } from './compressed.js';
 export { inspectCms } from './inspect.js';

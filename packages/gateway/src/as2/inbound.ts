@@ -1,3 +1,4 @@
+import type { PrivateDecryptRequest } from '@edigate/as2';
 import type { Archive, ArchivedEntry } from '../archive.js';
 import { HttpError } from '../httpError.js';
 import type { Logger } from '../logger.js';
@@ -29,6 +30,7 @@ export type ReceiveFunction = (
     findPartner(as2From: string, as2To: string): PartnerSecuritySettings | undefined;
     isDuplicate?(messageId: string, partnerId: string): Promise<boolean> | boolean;
     now?: Date;
+    privateDecrypt?: (r: PrivateDecryptRequest) => Promise<Buffer | undefined>;
   },
 ) => Promise<ReceiveOutcome>;
 
@@ -55,6 +57,8 @@ export interface InboundDeps {
   onPayload?: (p: InboundPayload) => Promise<void>;
   /** Async MDN delivery retries (default 5). */
   asyncMdnRetries?: number;
+  /** Runs decryption's RSA private-key operations off the event loop (see `RsaPool`); default: on it. */
+  privateDecrypt?: (r: PrivateDecryptRequest) => Promise<Buffer | undefined>;
 }
 
 /** An HTTP answer, framework-free. */
@@ -170,6 +174,7 @@ export async function handleInbound(
         findPartner: (from, to) =>
           deps.partners.byAs2Name(from) === partner && deps.partners.isUs(to) ? security : undefined,
         isDuplicate: async () => isRepeat(await recording),
+        ...(deps.privateDecrypt ? { privateDecrypt: deps.privateDecrypt } : {}),
       },
     );
   } catch (err) {

@@ -83,6 +83,7 @@ export interface HomeConfig {
   database: { url?: string; dataDir: string };
   archive: { dir: string; fsync: boolean };
   log: GatewayConfigFile['log'];
+  crypto: GatewayConfigFile['crypto'];
   partners: PartnerProfile[];
   /** Things worth a log line (demo keys generated, …). */
   notices: string[];
@@ -176,6 +177,7 @@ export function loadHome(home: string, opts: LoadHomeOptions = {}): { config?: H
         fsync: cfg.archive.fsync,
       },
       log: cfg.log,
+      crypto: cfg.crypto,
       partners,
       notices,
     },

@@ -102,6 +102,12 @@ export const gatewayConfigSchema = z.looseObject({
   log: z
     .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
     .default({ level: 'info' }),
+  crypto: z
+    .strictObject({
+      /** Worker threads for the RSA private-key operation of decryption (0: on the event loop). */
+      workers: z.number().int().min(0).max(16).default(1),
+    })
+    .default({ workers: 1 }),
 });
 
 export const digestAlgorithms = ['sha-1', 'sha-224', 'sha-256', 'sha-384', 'sha-512'] as const;
