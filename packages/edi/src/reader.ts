@@ -984,7 +984,7 @@ export class EdiReader {
 }
 
 /** Splits the elements of a segment (text after the tag) at the element, repetition and component separators. */
-export function splitElements(text: string, raw: SegmentText['delimiters']): ElementValue[] {
+function splitElements(text: string, raw: SegmentText['delimiters']): ElementValue[] {
   const parts: ElementValue[] = text.split(raw.element);
   const comp = raw.component;
   const rep = raw.repetition;

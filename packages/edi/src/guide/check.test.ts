@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkValue, isValidDate, isValidEdifactDateTime, isValidTime } from './check.js';
-import { TypeClass, type CompiledElement } from './compile.js';
+import { checkText, checkValue, isValidDate, isValidEdifactDateTime, isValidTime } from './check.js';
+import { codeKey, TypeClass, type CompiledElement } from './compile.js';
 import type { ElementType } from './format.js';
 
 const classes: Partial<Record<ElementType, number>> = {
@@ -60,6 +60,31 @@ describe('X12.6 value rules', () => {
     ['TM five digits', '12345', element('TM', 4, 8), 'ELEMENT_INVALID_TIME'],
   ] as const)('%s', (_name, value, def, want) => {
     expect(checkValue(value, def, dot)).toBe(want);
+  });
+});
+
+describe('values checked where they sit in a text', () => {
+  const listed = ['1', '01', '001', 'A1B', 'ABCD', '\u0100B'];
+  const keyed = element('ID', 1, 6, listed);
+  keyed.codeKeys = new Set(listed.map((code) => codeKey(code, 0, code.length)).filter((key) => key >= 0));
+  it.each([...listed, '0', '10', '0001', 'A1', 'ABC', 'ABCDE', '\u0100', 'B', ' 1'])(
+    'code %j as in the list',
+    (value) => {
+      const want = listed.includes(value) ? undefined : 'ELEMENT_INVALID_CODE';
+      expect(checkValue(value, keyed, dot)).toBe(want);
+      expect(checkText(`*${value}*`, 1, value.length + 1, keyed, dot)).toBe(want);
+      expect(checkText(`*${value}*`, 1, value.length + 1, element('ID', 1, 6, listed), dot)).toBe(want);
+    },
+  );
+
+  it.each([
+    ['20240229', element('DT', 8, 8), undefined],
+    ['20230229', element('DT', 8, 8), 'ELEMENT_INVALID_DATE'],
+    ['2359', element('TM', 4, 8), undefined],
+    ['2360', element('TM', 4, 8), 'ELEMENT_INVALID_TIME'],
+    ['-12', element('N0', 1, 3), undefined],
+  ] as const)('%s from a range', (value, def, want) => {
+    expect(checkText(`99${value}9`, 2, value.length + 2, def, dot)).toBe(want);
   });
 });
 

@@ -5,7 +5,7 @@
  * and finds a bad character, with no allocation.
  */
 
-import { TypeClass, type CompiledElement } from './compile.js';
+import { codeKey, TypeClass, type CompiledElement } from './compile.js';
 import type { ElementProblem } from './problems.js';
 
 const ZERO = 48;
@@ -47,10 +47,6 @@ function digitsAt(value: string, from: number, count: number): number {
   return n;
 }
 
-function allDigits(value: string): boolean {
-  return digitsIn(value, 0, value.length);
-}
-
 /** Whether `text.slice(from, to)` is one or more digits. */
 function digitsIn(text: string, from: number, to: number): boolean {
   for (let i = from; i < to; i++) if (!isDigit(text.charCodeAt(i))) return false;
@@ -62,30 +58,41 @@ function digitsIn(text: string, from: number, to: number): boolean {
  * it names a real day. X12.6: DT is CCYYMMDD, or YYMMDD where the element is 6 long.
  */
 export function isValidDate(value: string): boolean {
-  if (!allDigits(value)) return false;
+  return validDateIn(value, 0, value.length);
+}
+
+/** {@link isValidDate} of `text.slice(from, to)`. */
+function validDateIn(text: string, from: number, to: number): boolean {
+  if (!digitsIn(text, from, to)) return false;
   let year: number;
   let at: number;
-  if (value.length === 8) {
-    year = digitsAt(value, 0, 4);
-    at = 4;
-  } else if (value.length === 6) {
+  if (to - from === 8) {
+    year = digitsAt(text, from, 4);
+    at = from + 4;
+  } else if (to - from === 6) {
     // The century does not change whether a YYMMDD day exists except for 00-02-29; 2000 is a leap year.
-    year = 2000 + digitsAt(value, 0, 2);
-    at = 2;
+    year = 2000 + digitsAt(text, from, 2);
+    at = from + 2;
   } else {
     return false;
   }
-  const month = digitsAt(value, at, 2);
-  const day = digitsAt(value, at + 2, 2);
+  const month = digitsAt(text, at, 2);
+  const day = digitsAt(text, at + 2, 2);
   return month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month);
 }
 
 /** A time HHMM[SS[D..]] (X12.6 TM): hours 00–23, minutes and seconds 00–59. */
 export function isValidTime(value: string): boolean {
-  if (!allDigits(value) || value.length < 4) return false;
-  if (digitsAt(value, 0, 2) > 23 || digitsAt(value, 2, 2) > 59) return false;
-  if (value.length === 5) return false;
-  return value.length < 6 || digitsAt(value, 4, 2) <= 59;
+  return validTimeIn(value, 0, value.length);
+}
+
+/** {@link isValidTime} of `text.slice(from, to)`. */
+function validTimeIn(text: string, from: number, to: number): boolean {
+  const length = to - from;
+  if (!digitsIn(text, from, to) || length < 4) return false;
+  if (digitsAt(text, from, 2) > 23 || digitsAt(text, from + 2, 2) > 59) return false;
+  if (length === 5) return false;
+  return length < 6 || digitsAt(text, from + 4, 2) <= 59;
 }
 
 /**
@@ -217,11 +224,12 @@ export function checkText(
   if (length < element.min) return 'ELEMENT_TOO_SHORT';
   if (length > element.max) return 'ELEMENT_TOO_LONG';
   const typeClass = element.typeClass;
+  if (typeClass === TypeClass.Date && !validDateIn(text, from, to)) return 'ELEMENT_INVALID_DATE';
+  if (typeClass === TypeClass.Time && !validTimeIn(text, from, to)) return 'ELEMENT_INVALID_TIME';
   const codes = element.codes;
-  if (typeClass !== TypeClass.Date && typeClass !== TypeClass.Time && codes === undefined) return undefined;
-  const value = from === 0 && to === text.length ? text : text.slice(from, to);
-  if (typeClass === TypeClass.Date && !isValidDate(value)) return 'ELEMENT_INVALID_DATE';
-  if (typeClass === TypeClass.Time && !isValidTime(value)) return 'ELEMENT_INVALID_TIME';
-  if (codes !== undefined && !codes.has(value)) return 'ELEMENT_INVALID_CODE';
-  return undefined;
+  if (codes === undefined) return undefined;
+  const keys = element.codeKeys;
+  const key = keys === undefined ? -1 : codeKey(text, from, to);
+  const known = key >= 0 ? keys!.has(key) : codes.has(from === 0 && to === text.length ? text : text.slice(from, to));
+  return known ? undefined : 'ELEMENT_INVALID_CODE';
 }

@@ -46,6 +46,8 @@ export interface CompiledElement {
   max: number;
   /** Codes to check against, only when that list is complete. */
   codes?: ReadonlySet<string>;
+  /** {@link codes} by their {@link codeKey} (the codes short enough to have one), set with `codes`. */
+  codeKeys?: ReadonlySet<number>;
   dateFormatFrom?: number;
   /** Set when the position holds a composite. */
   composite?: CompiledComposite;
@@ -101,6 +103,26 @@ export interface CompiledLoop {
   slot: number;
   /** At index k (0..entries.length): the first mandatory entry at or after k, entries.length when none. */
   nextMandatory: readonly number[];
+}
+
+/** Longest code {@link codeKey} packs (3 characters and the length stay a small integer). */
+export const CODE_KEY_CHARS = 3;
+
+/**
+ * A code of up to {@link CODE_KEY_CHARS} characters below U+0100 as a small
+ * integer (its characters and its length), so a value is looked up in a
+ * code list without being cut out of the text; -1 for any other value.
+ */
+export function codeKey(text: string, from: number, to: number): number {
+  const length = to - from;
+  if (length > CODE_KEY_CHARS) return -1;
+  let key = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0xff) return -1;
+    key = key * 256 + c;
+  }
+  return key * 4 + length;
 }
 
 /** A guide ready to validate with. */
@@ -202,7 +224,10 @@ function compileUse(use: ElementUse, dictionary: ResolvedDictionary, where: stri
     min: element.min,
     max: element.max,
   };
-  if (complete && codes !== undefined) compiled.codes = new Set(codes);
+  if (complete && codes !== undefined) {
+    compiled.codes = new Set(codes);
+    compiled.codeKeys = new Set(codes.map((code) => codeKey(code, 0, code.length)).filter((key) => key >= 0));
+  }
   if (use.dateFormatFrom !== undefined) compiled.dateFormatFrom = use.dateFormatFrom;
   return compiled;
 }

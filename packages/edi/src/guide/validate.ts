@@ -25,7 +25,7 @@ import type {
   TransactionSet,
 } from '../types.js';
 import { keptSegments, type KeptSegments, type SegmentText } from '../envelope.js';
-import { elementValue, splitElements } from '../reader.js';
+import { elementValue } from '../reader.js';
 import { componentOf, elementText } from '../values.js';
 import { checkText, checkValue, isValidEdifactDateTime, type ValueCheckOptions } from './check.js';
 import {
@@ -147,6 +147,9 @@ class SetValidator {
     delimiters: { element: '', component: '', repetition: '' },
   };
 
+  /** Elements of the segment text {@link checkText} scanned last (their bounds are in {@link bounds}). */
+  private textCount = 0;
+
   /** The segment to check next: its object, or (undefined) the text `kept` is at. */
   moveTo(segment: Segment | undefined, kept: KeptSegments | undefined): void {
     this.segment = segment;
@@ -245,6 +248,7 @@ class SetValidator {
     this.loopId = loopId;
     const t = this.text;
     const count = scanElements(t);
+    this.textCount = count;
     const b = bounds;
     const text = t.text;
     const defs = definition.elements;
@@ -447,8 +451,6 @@ class SetValidator {
         }
         if (holds) continue;
       }
-      // A segment read from its text is split only for a note that does not hold.
-      values ??= textValues(this.text);
       this.checkNote(note, values, defs, compositeElement);
     }
   }
@@ -456,50 +458,53 @@ class SetValidator {
   /** One syntax note, position by position. */
   private checkNote(
     note: SyntaxNote,
-    values: readonly (ElementValue | undefined)[],
+    values: readonly (ElementValue | undefined)[] | undefined,
     defs: readonly CompiledElement[],
     compositeElement: number,
   ): void {
     const els = note.elements;
     const first = els[0]!;
     let presentCount = 0;
-    for (let j = 0; j < els.length; j++) {
-      const v = values[els[j]! - 1];
-      if (v !== undefined && v !== '' && (typeof v === 'string' || !isEmpty(v))) presentCount++;
-    }
+    for (let j = 0; j < els.length; j++) if (!this.emptyIn(values, els[j]!)) presentCount++;
     // Nothing present: only R can fail.
     if (presentCount === 0 && note.rule !== 'R') return;
     switch (note.rule) {
       case 'P':
         if (presentCount > 0 && presentCount < els.length) {
           for (const k of els)
-            if (isEmpty(values[k - 1])) this.syntaxIssue('ELEMENT_CONDITIONAL_MISSING', k, defs, compositeElement);
+            if (this.emptyIn(values, k)) this.syntaxIssue('ELEMENT_CONDITIONAL_MISSING', k, defs, compositeElement);
         }
         break;
       case 'R':
         if (presentCount === 0) this.syntaxIssue('ELEMENT_CONDITIONAL_MISSING', first, defs, compositeElement);
         break;
       case 'C':
-        if (!isEmpty(values[first - 1])) {
+        if (!this.emptyIn(values, first)) {
           for (let j = 1; j < els.length; j++)
-            if (isEmpty(values[els[j]! - 1]))
+            if (this.emptyIn(values, els[j]!))
               this.syntaxIssue('ELEMENT_CONDITIONAL_MISSING', els[j]!, defs, compositeElement);
         }
         break;
       case 'L':
-        if (!isEmpty(values[first - 1]) && presentCount === 1)
+        if (!this.emptyIn(values, first) && presentCount === 1)
           this.syntaxIssue('ELEMENT_CONDITIONAL_MISSING', els[1] ?? first, defs, compositeElement);
         break;
       case 'E':
         if (presentCount > 1) {
           let seen = 0;
           for (const k of els) {
-            if (isEmpty(values[k - 1])) continue;
+            if (this.emptyIn(values, k)) continue;
             if (++seen === 2) this.syntaxIssue('ELEMENT_EXCLUSION_VIOLATED', k, defs, compositeElement);
           }
         }
         break;
     }
+  }
+
+  /** Whether position `k` (1-based) of `values` is empty; undefined `values`: of the segment text {@link checkText} scanned. */
+  private emptyIn(values: readonly (ElementValue | undefined)[] | undefined, k: number): boolean {
+    if (values !== undefined) return isEmpty(values[k - 1]);
+    return k > this.textCount || emptyAt(this.text, k - 1);
   }
 
   private syntaxIssue(
@@ -792,11 +797,6 @@ function valueAt(t: SegmentText, i: number): ElementValue {
 function emptyAt(t: SegmentText, i: number): boolean {
   if (bounds[3 * i] === bounds[3 * i + 1]) return true;
   return bounds[3 * i + 2] !== 0 && isEmpty(valueAt(t, i));
-}
-
-/** Every element of a segment text, split. */
-function textValues(t: SegmentText): ElementValue[] {
-  return t.start > t.end ? [] : splitElements(t.text.slice(t.start, t.end), t.delimiters);
 }
 
 /**
