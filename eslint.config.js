@@ -22,7 +22,13 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['eslint.config.js', 'packages/gateway/src/crypto/rsaWorker.js'] },
+        projectService: {
+          allowDefaultProject: [
+            'eslint.config.js',
+            'packages/gateway/src/crypto/rsaWorker.js',
+            'packages/gateway/src/archiveWorker.js',
+          ],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },

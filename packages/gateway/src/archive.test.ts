@@ -36,15 +36,16 @@ describe('Archive', () => {
     expect(readdirSync(path.join(archive.dir, 'tmp'))).toEqual([]);
   });
 
-  it('seal() names the entry at once and durable settles once it is there', async () => {
+  it('seal() names the entry once hashed, and durable settles once it is there', async () => {
     const archive = fresh(false);
     const w = archive.begin('payload');
     w.write(Buffer.from('ISA*00*'));
     w.write(Buffer.from('~'));
-    const { entry, durable } = w.seal();
-    expect(entry.size).toBe(8);
+    const sealed = w.seal();
     expect(() => w.write(Buffer.from('x'))).toThrow(/already finished/);
-    await durable;
+    const entry = await sealed.entry;
+    expect(entry.size).toBe(8);
+    await sealed.durable;
     expect(readFileSync(entry.location, 'latin1')).toBe('ISA*00*~');
   });
 
@@ -54,6 +55,23 @@ describe('Archive', () => {
     const b = await archive.put('mdn', Buffer.from('sa'), Buffer.from('me'));
     expect(b.location).toBe(a.location);
     expect(readdirSync(path.dirname(a.location))).toHaveLength(1);
+  });
+
+  it('a small view of a large buffer is stored as the view', async () => {
+    const archive = fresh(false);
+    const big = Buffer.alloc(1_000_000, 'x');
+    big.write('ISA', 500_000);
+    const entry = await archive.put('payload', big.subarray(500_000, 500_003));
+    expect(readFileSync(entry.location, 'latin1')).toBe('ISA');
+  });
+
+  it('a closed archive starts its I/O thread again when used', async () => {
+    const archive = fresh();
+    await archive.put('mdn', Buffer.from('one'));
+    await archive.close();
+    const again = await archive.put('mdn', Buffer.from('two'));
+    expect(readFileSync(again.location, 'latin1')).toBe('two');
+    await archive.close();
   });
 
   it('abort() removes the temporary file', async () => {

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 
 /** Where an archived entry ended up. */
 export interface ArchivedEntry {
@@ -28,10 +29,21 @@ export interface ArchiveOptions {
  * `<dir>/<kind>/<sha256[0..2]>/<sha256>`. Files are written under a temporary
  * name, fsynced, then renamed to their hash, so a crash never leaves a file
  * whose name lies about its content. The same bytes stored twice are one file.
+ *
+ * Hashing and file I/O run in a worker thread (archiveWorker.js): its event
+ * loop is never busy with cryptography or the ledger, so the steps that make
+ * an entry durable (write, fdatasync, rename, directory fsync) follow each
+ * other as fast as the disk allows, and the main thread only hands bytes over.
  */
 export class Archive {
   readonly dir: string;
   readonly fsync: boolean;
+  private worker: Worker | undefined;
+  private readonly waiting = new Map<
+    number,
+    { hashed?: (h: { sha256: string; size: number }) => void; resolve(): void; reject(err: Error): void }
+  >();
+  private nextId = 1;
 
   constructor(opts: ArchiveOptions) {
     this.dir = path.resolve(opts.dir);
@@ -44,7 +56,7 @@ export class Archive {
     return new ArchiveWriter(this, kind);
   }
 
-  /** Stores bytes in one go. */
+  /** Stores bytes in one go. The bytes are copied: the caller may reuse its buffers. */
   async put(kind: string, ...parts: Uint8Array[]): Promise<ArchivedEntry> {
     const w = this.begin(kind);
     for (const p of parts) w.write(p);
@@ -61,55 +73,97 @@ export class Archive {
     return path.join(this.dir, kind, sha256.slice(0, 2), sha256);
   }
 
+  /** Stops the I/O thread (an idle archive does not keep the process alive anyway). */
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = undefined;
+    if (w) await w.terminate();
+  }
+
+  /** @internal Sends one request to the I/O thread. */
+  post(message: object): void {
+    this.io().postMessage(message);
+  }
+
+  /** @internal Sends a request that is answered (`hashed` first for a commit), and waits for the answer. */
+  request(
+    message: { id: number; op: 'commit' | 'abort'; tmp: string; dir?: string; fsync?: boolean },
+    hashed?: (h: { sha256: string; size: number }) => void,
+  ): Promise<void> {
+    const w = this.io();
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.set(message.id, { ...(hashed ? { hashed } : {}), resolve, reject });
+      // The process stays alive while an answer is due, and only then.
+      if (this.waiting.size === 1) w.ref();
+      w.postMessage(message);
+    });
+  }
+
   /** @internal */
-  async commit(tmp: string, kind: string, sha256: string, fh: fs.FileHandle): Promise<string> {
-    // fdatasync: the file's data and size, which is all a later read needs (POSIX fdatasync).
-    if (this.fsync) await fh.datasync();
-    await fh.close();
-    const final = this.locate(kind, sha256);
-    const dir = path.dirname(final);
-    await fs.mkdir(dir, { recursive: true });
-    await fs.rename(tmp, final);
-    if (this.fsync) {
-      // POSIX: the rename is durable only once the directory itself is synced.
-      const d = await fs.open(dir, 'r');
-      try {
-        await d.sync();
-      } finally {
-        await d.close();
-      }
-    }
-    return final;
+  newId(): number {
+    return this.nextId++;
+  }
+
+  /** @internal A fresh temporary file name. */
+  tmpName(): string {
+    return path.join(this.dir, 'tmp', `${process.pid}-${crypto.randomBytes(8).toString('hex')}`);
+  }
+
+  private io(): Worker {
+    if (this.worker) return this.worker;
+    const w = new Worker(new URL('./archiveWorker.js', import.meta.url));
+    w.unref();
+    w.on(
+      'message',
+      (m: {
+        id: number;
+        hashed?: { sha256: string; size: number };
+        ok?: boolean;
+        error?: { message: string; code?: string };
+      }) => {
+        const p = this.waiting.get(m.id);
+        if (!p) return;
+        if (m.hashed) {
+          p.hashed?.(m.hashed);
+          return;
+        }
+        this.waiting.delete(m.id);
+        if (this.waiting.size === 0) w.unref();
+        if (m.ok) p.resolve();
+        else p.reject(Object.assign(new Error(m.error?.message ?? 'archive write failed'), { code: m.error?.code }));
+      },
+    );
+    const failAll = (err: Error) => {
+      if (this.worker === w) this.worker = undefined;
+      for (const p of this.waiting.values()) p.reject(err);
+      this.waiting.clear();
+    };
+    w.on('error', failAll);
+    w.on('exit', () => failAll(new Error('the archive I/O thread stopped')));
+    this.worker = w;
+    return w;
   }
 }
 
-/**
- * A streamed archive entry; chunks are hashed as they come and written in
- * order. At most one write is in flight: chunks that arrive meanwhile are
- * queued and go out together in the next `writev`, so a body that arrives in
- * many small pieces costs a few system calls, and no write waits for the
- * event loop between two pieces while it is busy with cryptography.
- */
+/** Bytes held back before they go to the I/O thread together (fewer, larger messages). */
+const POST_BATCH = 256 * 1024;
+
+/** A streamed archive entry: chunks go, in order, to the I/O thread, which hashes and writes them. */
 export class ArchiveWriter {
-  private readonly hash = crypto.createHash('sha256');
   private readonly tmp: string;
-  private readonly opened: Promise<fs.FileHandle>;
-  private pending: Uint8Array[] = [];
-  /** Settles when the queue is empty (the write loop has stopped); undefined when no loop runs. */
-  private flushing: Promise<void> | undefined;
+  private readonly id: number;
   private size = 0;
-  private failed: unknown;
+  private held: Uint8Array[] = [];
+  private heldBytes = 0;
   private done = false;
 
   constructor(
     private readonly archive: Archive,
     private readonly kind: string,
   ) {
-    this.tmp = path.join(archive.dir, 'tmp', `${process.pid}-${crypto.randomBytes(8).toString('hex')}`);
-    this.opened = fs.open(this.tmp, 'wx', 0o600);
-    this.opened.catch((err: unknown) => {
-      this.failed ??= err;
-    });
+    this.tmp = archive.tmpName();
+    this.id = archive.newId();
+    archive.post({ op: 'open', id: this.id, tmp: this.tmp });
   }
 
   /** Bytes written so far. */
@@ -117,95 +171,61 @@ export class ArchiveWriter {
     return this.size;
   }
 
-  /** Appends a chunk (queued; errors surface in `finish`). */
+  /** Appends a chunk (queued; errors surface in `finish`). The bytes are copied: the caller may reuse its buffer. */
   write(chunk: Uint8Array): void {
     if (this.done) throw new Error('archive entry already finished');
     if (chunk.length === 0) return;
-    this.hash.update(chunk);
     this.size += chunk.length;
-    this.pending.push(chunk);
-    this.flushing ??= this.drain();
+    // Posting copies: a small view of a large buffer would take the whole buffer along.
+    this.held.push(chunk.byteLength * 2 < chunk.buffer.byteLength ? Uint8Array.prototype.slice.call(chunk) : chunk);
+    this.heldBytes += chunk.length;
+    if (this.heldBytes >= POST_BATCH) this.flush();
   }
 
-  /** Writes queued chunks until none are left. */
-  private async drain(): Promise<void> {
-    try {
-      const fh = await this.opened;
-      while (this.pending.length > 0 && !this.failed) {
-        const batch = this.pending;
-        this.pending = [];
-        let total = 0;
-        for (const b of batch) total += b.length;
-        let written = 0;
-        // writev may write less than asked (POSIX); go on from where it stopped.
-        while (written < total) {
-          const { bytesWritten } = await fh.writev(remaining(batch, written));
-          written += bytesWritten;
-        }
-      }
-    } catch (err) {
-      this.failed ??= err;
-    } finally {
-      this.pending = [];
-      this.flushing = undefined;
-    }
+  private flush(): void {
+    if (this.held.length === 0) return;
+    this.archive.post({ op: 'write', id: this.id, chunks: this.held });
+    this.held = [];
+    this.heldBytes = 0;
   }
 
   /** Waits for every write, fsyncs and renames the file to its hash. */
   async finish(): Promise<ArchivedEntry> {
     const { entry, durable } = this.seal();
+    const named = await entry;
     await durable;
-    return entry;
+    return named;
   }
 
   /**
-   * Ends the entry and returns where it will be at once (its hash is known
-   * from the chunks already written); `durable` settles once the bytes are
-   * written, fsynced and renamed there. Callers may work in the meantime but
-   * must not acknowledge anything before `durable` resolves.
+   * Ends the entry. `entry` resolves as soon as its hash is known (where it
+   * will be); `durable` settles once the bytes are written, fsynced and
+   * renamed there. Callers may work in the meantime but must not acknowledge
+   * anything before `durable` resolves. Both reject when the entry cannot be stored.
    */
-  seal(): { entry: ArchivedEntry; durable: Promise<void> } {
+  seal(): { entry: Promise<ArchivedEntry>; durable: Promise<void> } {
     this.done = true;
-    const sha256 = this.hash.digest('hex');
-    const entry = { sha256, location: this.archive.locate(this.kind, sha256), size: this.size };
-    const durable = (async () => {
-      await this.opened.catch(() => undefined);
-      while (this.flushing) await this.flushing;
-      if (this.failed) {
-        await this.abort();
-        throw this.failed instanceof Error ? this.failed : new Error('archive write failed', { cause: this.failed });
-      }
-      await this.archive.commit(this.tmp, this.kind, sha256, await this.opened);
-    })();
-    return { entry, durable };
+    this.flush();
+    let named!: (e: ArchivedEntry) => void;
+    const entry = new Promise<ArchivedEntry>((resolve) => (named = resolve));
+    const durable = this.archive.request(
+      {
+        op: 'commit',
+        id: this.id,
+        tmp: this.tmp,
+        dir: path.join(this.archive.dir, this.kind),
+        fsync: this.archive.fsync,
+      },
+      ({ sha256, size }) => named({ sha256, size, location: this.archive.locate(this.kind, sha256) }),
+    );
+    // A failure before the hash (the I/O thread gone) must reject `entry` too.
+    return { entry: Promise.race([entry, durable.then(() => entry)]), durable };
   }
 
   /** Drops the entry (the temporary file is removed). */
   async abort(): Promise<void> {
     this.done = true;
-    await this.opened.catch(() => undefined);
-    while (this.flushing) await this.flushing;
-    try {
-      const fh = await this.opened;
-      await fh.close().catch(() => undefined);
-    } catch {
-      /* never opened */
-    }
-    await fs.rm(this.tmp, { force: true });
+    this.held = [];
+    await this.archive.request({ op: 'abort', id: this.id, tmp: this.tmp });
   }
-}
-
-/** The buffers of `batch` after its first `skip` bytes. */
-function remaining(batch: Uint8Array[], skip: number): Uint8Array[] {
-  if (skip === 0) return batch;
-  const out: Uint8Array[] = [];
-  for (const b of batch) {
-    if (skip >= b.length) {
-      skip -= b.length;
-      continue;
-    }
-    out.push(skip > 0 ? b.subarray(skip) : b);
-    skip = 0;
-  }
-  return out;
 }

@@ -160,6 +160,7 @@ export async function startGateway(opts: StartGatewayOptions): Promise<Gateway> 
       await jobs.stop();
       await recorder.close();
       await rsa?.close();
+      await archive.close();
     },
   };
 }

@@ -1,7 +1,7 @@
 import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { Archive, type ArchiveWriter } from './archive.js';
+import { Archive, type ArchivedEntry, type ArchiveWriter } from './archive.js';
 import { HttpError } from './httpError.js';
 import type { Logger } from './logger.js';
 import type { Recorder } from './recorder.js';
@@ -136,10 +136,18 @@ async function receiveAs2(deps: AppDeps, req: IncomingMessage, res: ServerRespon
       ? ({ kind: 'too-large' } as const)
       : await readBody(req, writer, deps.maxBodySize);
   // Nothing is answered before the raw request is durable (ARCHITECTURE.md:
-  // nothing received is lost). Its bytes are already written and hashed, so
-  // the unwrap runs while the fsync is in flight instead of after it.
-  const { entry: archived, durable } = writer.seal();
+  // nothing received is lost). Its name (hash) is known as soon as the I/O
+  // thread has hashed the last bytes; the unwrap runs while the fsync is in
+  // flight instead of after it.
+  const sealed = writer.seal();
+  const durable = sealed.durable;
   durable.catch(() => undefined); // awaited below; this only keeps an early failure from counting as unhandled
+  let archived: ArchivedEntry;
+  try {
+    archived = await sealed.entry;
+  } catch (err) {
+    throw new HttpError('INTERNAL', 'the request could not be archived', { cause: err });
+  }
   let reply: HttpReply;
   let archiveId: number | undefined;
   const recordRaw = async () => {

@@ -29,6 +29,7 @@ export class RsaPool {
       worker.on('message', (m: { id: number; result?: Uint8Array }) => {
         const p = pending.get(m.id);
         pending.delete(m.id);
+        if (pending.size === 0) worker.unref();
         p?.resolve(m.result ? Buffer.from(m.result.buffer, m.result.byteOffset, m.result.byteLength) : undefined);
       });
       const failAll = (err: Error) => {
@@ -56,6 +57,8 @@ export class RsaPool {
     const target = w;
     return new Promise((resolve, reject) => {
       target.pending.set(id, { resolve, reject });
+      // The process stays alive while an answer is due, and only then.
+      if (target.pending.size === 1) target.worker.ref();
       target.worker.postMessage({
         id,
         keyId,

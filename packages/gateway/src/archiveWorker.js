@@ -1,0 +1,161 @@
+// @ts-check
+// The worker thread of archive.ts: the archive's hashing and file I/O (write,
+// fdatasync, rename, directory fsync) run here, on an event loop that is never
+// busy with cryptography or the ledger, so an entry becomes durable as fast as
+// the disk allows whatever the main thread is doing. Plain JavaScript so that
+// it starts under any loader (tsx, vitest, plain node).
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { parentPort } from 'node:worker_threads';
+
+/**
+ * @typedef {{ opened: Promise<import('node:fs/promises').FileHandle>, hash: import('node:crypto').Hash, size: number,
+ *   pending: Uint8Array[], flushing: Promise<void> | undefined, failed: unknown }} Entry
+ * @typedef {{ op: 'open', id: number, tmp: string }
+ *   | { op: 'write', id: number, chunks: Uint8Array[] }
+ *   | { op: 'commit', id: number, tmp: string, dir: string, fsync: boolean }
+ *   | { op: 'abort', id: number, tmp: string }} Request
+ */
+
+/** @type {Map<number, Entry>} entries being written, by the id archive.ts gave them */
+const entries = new Map();
+/** Directories known to exist (content-addressed prefixes are few and never removed by us). */
+const made = new Set();
+
+/** @param {string} tmp @returns {Entry} */
+function open(tmp) {
+  /** @type {Entry} */
+  const e = {
+    opened: fs.open(tmp, 'wx', 0o600),
+    hash: createHash('sha256'),
+    size: 0,
+    pending: [],
+    flushing: undefined,
+    failed: undefined,
+  };
+  e.opened.catch((/** @type {unknown} */ err) => {
+    e.failed ??= err;
+  });
+  return e;
+}
+
+/** @param {Entry} e @param {Uint8Array[]} chunks */
+function write(e, chunks) {
+  for (const c of chunks) {
+    e.hash.update(c);
+    e.size += c.length;
+    e.pending.push(c);
+  }
+  e.flushing ??= drain(e);
+}
+
+/** Writes queued chunks, one writev at a time, until none are left. @param {Entry} e */
+async function drain(e) {
+  try {
+    const fh = await e.opened;
+    while (e.pending.length > 0 && !e.failed) {
+      const batch = e.pending;
+      e.pending = [];
+      let total = 0;
+      for (const b of batch) total += b.length;
+      let written = 0;
+      // writev may write less than asked (POSIX); go on from where it stopped.
+      while (written < total) written += (await fh.writev(rest(batch, written))).bytesWritten;
+    }
+  } catch (err) {
+    e.failed ??= err;
+  } finally {
+    e.pending = [];
+    e.flushing = undefined;
+  }
+}
+
+/** @param {Uint8Array[]} batch @param {number} skip */
+function rest(batch, skip) {
+  if (skip === 0) return batch;
+  const out = [];
+  for (const b of batch) {
+    if (skip >= b.length) {
+      skip -= b.length;
+      continue;
+    }
+    out.push(skip > 0 ? b.subarray(skip) : b);
+    skip = 0;
+  }
+  return out;
+}
+
+/** @param {Entry} e */
+async function settle(e) {
+  await e.opened.catch(() => undefined);
+  while (e.flushing) await e.flushing;
+}
+
+/**
+ * Names the entry by its hash at once (a first answer), then makes it durable
+ * under that name: fdatasync, rename, directory fsync.
+ * @param {Extract<Request, { op: 'commit' }>} m @param {Entry} e
+ */
+async function commit(m, e) {
+  const sha256 = e.hash.digest('hex');
+  parentPort?.postMessage({ id: m.id, hashed: { sha256, size: e.size } });
+  await settle(e);
+  if (e.failed) throw e.failed instanceof Error ? e.failed : new Error('archive write failed');
+  const fh = await e.opened;
+  // fdatasync: the file's data and size, which is all a later read needs (POSIX fdatasync).
+  if (m.fsync) await fh.datasync();
+  await fh.close();
+  const dir = path.join(m.dir, sha256.slice(0, 2));
+  if (!made.has(dir)) {
+    await fs.mkdir(dir, { recursive: true });
+    made.add(dir);
+  }
+  await fs.rename(m.tmp, path.join(dir, sha256));
+  if (m.fsync) {
+    // POSIX: the rename is durable only once the directory itself is synced.
+    const d = await fs.open(dir, 'r');
+    try {
+      await d.sync();
+    } finally {
+      await d.close();
+    }
+  }
+}
+
+/** @param {string} tmp @param {Entry | undefined} e */
+async function abort(tmp, e) {
+  if (e) {
+    await settle(e);
+    await e.opened.then((fh) => fh.close()).catch(() => undefined); // already closed after a commit step: ignored
+  }
+  await fs.rm(tmp, { force: true });
+}
+
+/** @param {unknown} err */
+const describe = (err) =>
+  err instanceof Error
+    ? { message: err.message, code: /** @type {{ code?: string }} */ (err).code }
+    : { message: String(err) };
+
+parentPort?.on('message', (/** @type {Request} */ m) => {
+  if (m.op === 'open') {
+    entries.set(m.id, open(m.tmp));
+    return;
+  }
+  const e = entries.get(m.id);
+  if (m.op === 'write') {
+    if (e) write(e, m.chunks);
+    return;
+  }
+  entries.delete(m.id);
+  const work = m.op === 'commit' && e ? commit(m, e) : abort(m.tmp, e);
+  work.then(
+    () => parentPort?.postMessage({ id: m.id, ok: true }),
+    async (/** @type {unknown} */ err) => {
+      // A failed commit leaves nothing behind: the temporary file goes.
+      await abort(m.tmp, e).catch(() => undefined);
+      parentPort?.postMessage({ id: m.id, ok: false, error: describe(err) });
+    },
+  );
+});
