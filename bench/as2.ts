@@ -185,8 +185,8 @@ async function inProcess(o: { size: Size; runs: number; us: Pair; them: Pair }):
   };
   await once();
   const times: number[] = [];
-  for (let i = 0; i < o.size.bytes >= 10_000_000 ? Math.max(o.runs, 5) : Math.max(o.runs * 4, 25); i++)
-    times.push(await once());
+  const samples = o.size.bytes >= 10_000_000 ? Math.max(o.runs, 5) : Math.max(o.runs * 4, 25);
+  for (let i = 0; i < samples; i++) times.push(await once());
   return median(times);
 }
 

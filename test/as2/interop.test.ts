@@ -246,6 +246,10 @@ describe.skipIf(!hasOpenssl)('openssl cms → edigate over HTTP', () => {
     expect(report.mic).toBe(opensslMic(compressed, 'sha256'));
     await until(() => payloads.some((p) => p.messageId === r.messageId));
     expect(payloads.find((p) => p.messageId === r.messageId)!.content.equals(X12)).toBe(true);
+    // Handed on only once its own archive file is there.
+    expect(
+      readFileSync(gw.archive.locate('payload', crypto.createHash('sha256').update(X12).digest('hex'))).equals(X12),
+    ).toBe(true);
   });
 
   it('compressed after signing, then encrypted', async () => {

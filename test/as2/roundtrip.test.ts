@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 /**
  * Our sender → our receiver over HTTP, for every algorithm and layering, with
  * sync and async MDNs. Gateway A is "us" (ledger on PGlite in memory);
@@ -37,6 +39,8 @@ beforeAll(async () => {
     partners: [
       { id: 'rt', as2Id: 'RT-PARTNER', pair: partnerPair, as2: { requireSigned: false, requireEncrypted: false } },
     ],
+    // The stricter order here (interop.test.ts runs the default): the MDN waits for the payload file too.
+    archive: { syncPayloadBeforeMdn: true },
   });
   a = await startGateway({
     home: usHome.dir,
@@ -111,6 +115,9 @@ describe('edigate sender → edigate receiver over HTTP', () => {
     await until(() => mine().length > 0);
     expect(mine().length).toBe(1);
     expect(mine()[0]!.content.equals(X12)).toBe(true);
+    expect(readFileSync(a.archive.locate('payload', createHash('sha256').update(X12).digest('hex'))).equals(X12)).toBe(
+      true,
+    );
     const row = await a.recorder.findAs2Message({ direction: 'inbound', partnerId: 'rt', messageId: r.messageId });
     expect(row?.status).toBe('processed');
     expect(row?.mic).toBe(r.mic.digest);

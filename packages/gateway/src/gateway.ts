@@ -101,6 +101,7 @@ export async function startGateway(opts: StartGatewayOptions): Promise<Gateway> 
     log,
     receive,
     ...(rsa ? { privateDecrypt: rsa.privateDecrypt } : {}),
+    syncPayloadBeforeMdn: config.archive.syncPayloadBeforeMdn,
     ...(opts.onPayload ? { onPayload: opts.onPayload } : {}),
     maxBodySize: config.http.maxBodySize,
     isReady: () => ready,

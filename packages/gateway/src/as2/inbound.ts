@@ -57,6 +57,8 @@ export interface InboundDeps {
   onPayload?: (p: InboundPayload) => Promise<void>;
   /** Async MDN delivery retries (default 5). */
   asyncMdnRetries?: number;
+  /** The answer also waits for the payload's own archive file (default: for the raw request only, which holds it). */
+  syncPayloadBeforeMdn?: boolean;
   /** Runs decryption's RSA private-key operations off the event loop (see `RsaPool`); default: on it. */
   privateDecrypt?: (r: PrivateDecryptRequest) => Promise<Buffer | undefined>;
 }
@@ -202,8 +204,12 @@ export async function handleInbound(
       ...(result.mic ? { mic: result.mic.digest, micAlgorithm: result.mic.algorithm } : {}),
     };
 
-    // The payload file is durable before the MDN says "processed" (ARCHITECTURE.md);
-    // its fsync runs while the MDN is signed, and the answer waits for both.
+    // The answer waits for the raw request to be durable (server.ts): it holds
+    // the payload, and every step can be re-run from it (ARCHITECTURE.md,
+    // replay), so "processed" never names bytes we could lose. The payload's
+    // own file is written meanwhile and is durable before the payload is
+    // handed on; with `archive.syncPayloadBeforeMdn` the answer waits for it
+    // too (docs/as2.md, "The receive path and the archive").
     const payloadWrite =
       result.payload && !failed && !duplicate ? deps.archive.put('payload', result.payload.content) : undefined;
     payloadWrite?.catch(() => undefined); // awaited below; an early failure must not count as unhandled
@@ -224,7 +230,7 @@ export async function handleInbound(
     let mdnEntry: ArchivedEntry | undefined;
     const builtMdn = result.mdnRequest ? result.buildMdn() : undefined;
     builtMdn?.catch(() => undefined); // awaited below
-    const payloadEntry = await payloadWrite;
+    const payloadSynced = deps.syncPayloadBeforeMdn ? await payloadWrite : undefined;
     if (!result.mdnRequest) {
       reply = {
         status: 200,
@@ -261,11 +267,21 @@ export async function handleInbound(
     }
 
     // Bookkeeping that does not decide the answer runs after it is sent: the
-    // raw request and the payload are already on disk, so a crash here loses
-    // no data, only index rows that a replay of the archive restores.
+    // raw request is already on disk, so a crash here loses no data, only
+    // files and index rows that a replay of the archive restores.
     const before = reply.after;
     reply.after = async () => {
       if (before) await before();
+      let payloadEntry = payloadSynced;
+      if (payloadEntry === undefined && payloadWrite) {
+        try {
+          payloadEntry = await payloadWrite;
+        } catch (err) {
+          // The MDN is out and the raw request is on disk: the payload is not lost, but it goes no further until replayed.
+          log.error({ err: errorSummary(err) }, 'the payload could not be archived; replay the raw request');
+          update.error = `payload not archived: ${errorSummary(err).message}`;
+        }
+      }
       // One statement: the final state, and the payload's and MDN's archive entries.
       const { payloadArchiveId } = await deps.recorder.completeAs2Message(recorded.id, update, {
         ...(payloadEntry && result.payload

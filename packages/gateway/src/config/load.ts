@@ -81,7 +81,7 @@ export interface HomeConfig {
   edifact?: GatewayConfigFile['edifact'];
   http: GatewayConfigFile['http'];
   database: { url?: string; dataDir: string };
-  archive: { dir: string; fsync: boolean };
+  archive: { dir: string; fsync: boolean; syncPayloadBeforeMdn: boolean };
   log: GatewayConfigFile['log'];
   crypto: GatewayConfigFile['crypto'];
   partners: PartnerProfile[];
@@ -175,6 +175,7 @@ export function loadHome(home: string, opts: LoadHomeOptions = {}): { config?: H
       archive: {
         dir: cfg.archive.dir ? path.resolve(dir, cfg.archive.dir) : path.join(home, '.edigate', 'archive'),
         fsync: cfg.archive.fsync,
+        syncPayloadBeforeMdn: cfg.archive.syncPayloadBeforeMdn,
       },
       log: cfg.log,
       crypto: cfg.crypto,

@@ -97,8 +97,13 @@ export const gatewayConfigSchema = z.looseObject({
     .default({ port: 8080, maxBodySize: 100 * 1024 ** 2, headersTimeout: 30_000, requestTimeout: 600_000 }),
   database: z.strictObject({ url: z.string().min(1).optional() }).default({}),
   archive: z
-    .strictObject({ dir: z.string().min(1).optional(), fsync: z.boolean().default(true) })
-    .default({ fsync: true }),
+    .strictObject({
+      dir: z.string().min(1).optional(),
+      fsync: z.boolean().default(true),
+      /** The MDN also waits for the payload's own file (by default, for the raw request that holds it). */
+      syncPayloadBeforeMdn: z.boolean().default(false),
+    })
+    .default({ fsync: true, syncPayloadBeforeMdn: false }),
   log: z
     .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
     .default({ level: 'info' }),
