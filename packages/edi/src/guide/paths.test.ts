@@ -55,16 +55,36 @@ const edifactTags = [
   'XYZ',
 ];
 
-function valuesOf(chars: string[]): fc.Arbitrary<string[]> {
+const constants = [
+  '',
+  '1',
+  '00',
+  '20261128',
+  '20261131',
+  '1200',
+  '202611281200',
+  'ZZ',
+  'EA',
+  '-1.5',
+  'ST',
+  'A',
+  '102',
+  '203',
+  '9',
+];
+
+function valuesOf(chars: string[], component: string): fc.Arbitrary<string[]> {
   const value = fc.oneof(
-    { weight: 3, arbitrary: fc.constantFrom('', '1', '00', '20261128', '1200', 'ZZ', 'EA', '-1.5', 'ST', 'A') },
+    { weight: 3, arbitrary: fc.constantFrom(...constants) },
     { weight: 2, arbitrary: fc.array(fc.constantFrom(...chars), { maxLength: 10 }).map((cs) => cs.join('')) },
+    // Composites: a few known values between component separators (e.g. DTM C507 137:20261128:102).
+    { weight: 2, arbitrary: fc.array(fc.constantFrom(...constants), { maxLength: 6 }).map((cs) => cs.join(component)) },
   );
   return fc.array(value, { maxLength: 12 });
 }
 
-function bodyOf(tags: string[], chars: string[]): fc.Arbitrary<{ tag: string; values: string[] }[]> {
-  return fc.array(fc.record({ tag: fc.constantFrom(...tags), values: valuesOf(chars) }), { maxLength: 30 });
+function bodyOf(tags: string[], chars: string[], component: string): fc.Arbitrary<{ tag: string; values: string[] }[]> {
+  return fc.array(fc.record({ tag: fc.constantFrom(...tags), values: valuesOf(chars, component) }), { maxLength: 30 });
 }
 
 function x12(version: string, id: string, body: { tag: string; values: string[] }[]): string {
@@ -113,7 +133,7 @@ describe('validation from the kept text and from segment objects agree', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...guides),
-        bodyOf(x12Tags, ['A', 'z', '0', '9', '-', '.', ' ', '>', '^', '*', 'X']),
+        bodyOf(x12Tags, ['A', 'z', '0', '9', '-', '.', ' ', '>', '^', '*', 'X'], '>'),
         (guide, body) => {
           const text = x12(guide.version, guide.id, body);
           expect(outcome(validated(text, false))).toEqual(outcome(validated(text, true)));
@@ -128,7 +148,7 @@ describe('validation from the kept text and from segment objects agree', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...guides),
-        bodyOf(edifactTags, ['A', '0', '9', '.', ',', '-', ':', '+', '*', '??', '?:', ' ']),
+        bodyOf(edifactTags, ['A', '0', '9', '.', ',', '-', ':', '+', '*', '??', '?:', ' '], ':'),
         (guide, body) => {
           const text = edifact(guide.version, guide.id, body);
           expect(outcome(validated(text, false))).toEqual(outcome(validated(text, true)));

@@ -276,13 +276,18 @@ class SetValidator {
         if (def.req === 'M') this.elementIssue('ELEMENT_MANDATORY_MISSING', { element: i + 1, ref: def.ref });
         continue;
       }
-      if (b[3 * i + 2] === 0) {
-        if (def.composite === undefined) {
-          const problem = checkText(text, from, to, def, this.options);
-          if (problem !== undefined) {
-            this.elementIssue(problem, { element: i + 1, ref: def.ref, value: text.slice(from, to) });
-          }
-        } else this.checkOne(text.slice(from, to), def, i + 1, 0);
+      const separators = b[3 * i + 2]!;
+      if (separators === 0 && def.composite === undefined) {
+        const problem = checkText(text, from, to, def, this.options);
+        if (problem !== undefined) {
+          this.elementIssue(problem, { element: i + 1, ref: def.ref, value: text.slice(from, to) });
+        }
+      } else if (separators === 0) this.checkCompositeValue(text, from, to, def, i + 1);
+      else if (separators === HAS_COMPONENT && def.composite !== undefined) {
+        if (!this.checkCompositeText(text, from, to, def, i + 1)) {
+          if (def.req === 'M') this.elementIssue('ELEMENT_MANDATORY_MISSING', { element: i + 1, ref: def.ref });
+          continue;
+        }
       } else {
         const value = valueAt(t, i);
         if (typeof value === 'string') {
@@ -296,6 +301,89 @@ class SetValidator {
       if (i < MASK_POSITIONS) present |= 1 << i;
     }
     if (definition.syntax.length > 0) this.checkSyntax(definition.syntax, present, undefined, defs, 0);
+  }
+
+  /** {@link checkOne} of a composite sent as one value (`text.slice(from, to)`, not empty, no separators): its first component. */
+  private checkCompositeValue(text: string, from: number, to: number, def: CompiledElement, element: number): void {
+    const defs = def.composite!.components;
+    const cdef = defs[0];
+    if (cdef !== undefined) {
+      const problem = checkText(text, from, to, cdef, this.options);
+      if (problem !== undefined) {
+        this.elementIssue(problem, { element, component: 1, ref: cdef.ref, value: text.slice(from, to) });
+      }
+    }
+    for (let k = 1; k < defs.length; k++) {
+      if (defs[k]!.req === 'M') {
+        this.elementIssue('ELEMENT_MANDATORY_MISSING', { element, component: k + 1, ref: defs[k]!.ref });
+      }
+    }
+  }
+
+  /**
+   * {@link checkOne} of a composite (`text.slice(from, to)`, with component
+   * separators and no repetition separator), its components checked where
+   * they sit. Returns false, reporting nothing, when every component is empty.
+   */
+  private checkCompositeText(text: string, from: number, to: number, def: CompiledElement, element: number): boolean {
+    const separator = this.text.delimiters.component.charCodeAt(0);
+    let c = componentBounds;
+    let n = 0;
+    let start = from;
+    let last = 0;
+    for (let p = from; p <= to; p++) {
+      if (p < to && text.charCodeAt(p) !== separator) continue;
+      if (2 * n + 2 > c.length) c = growComponentBounds();
+      c[2 * n] = start;
+      c[2 * n + 1] = p;
+      n++;
+      if (p > start) last = n;
+      start = p + 1;
+    }
+    if (last === 0) return false;
+    const composite = def.composite!;
+    const defs = composite.components;
+    if (last > defs.length) {
+      this.elementIssue('ELEMENT_TOO_MANY_COMPONENTS', { element, component: defs.length + 1, ref: def.ref });
+      last = defs.length;
+    }
+    let present = 0;
+    for (let k = 0; k < defs.length; k++) {
+      const a = k < last ? c[2 * k]! : 0;
+      const b = k < last ? c[2 * k + 1]! : 0;
+      if (a === b) {
+        if (defs[k]!.req === 'M') {
+          this.elementIssue('ELEMENT_MANDATORY_MISSING', { element, component: k + 1, ref: defs[k]!.ref });
+        }
+        continue;
+      }
+      if (k < MASK_POSITIONS) present |= 1 << k;
+      const cdef = defs[k]!;
+      const problem = checkText(text, a, b, cdef, this.options);
+      if (problem !== undefined) {
+        this.elementIssue(problem, { element, component: k + 1, ref: cdef.ref, value: text.slice(a, b) });
+        continue;
+      }
+      if (cdef.dateFormatFrom !== undefined) {
+        const f = cdef.dateFormatFrom - 1;
+        const format = f < n ? text.slice(c[2 * f], c[2 * f + 1]) : '';
+        const value = text.slice(a, b);
+        if (format !== '' && !isValidEdifactDateTime(value, format)) {
+          this.elementIssue('ELEMENT_INVALID_DATE', { element, component: k + 1, ref: cdef.ref, value });
+        }
+      }
+    }
+    if (composite.syntax.length > 0 && !notesHold(composite.syntax, present)) {
+      // A note that does not hold is checked position by position, on the split components.
+      this.checkSyntax(
+        composite.syntax,
+        present,
+        text.slice(from, to).split(this.text.delimiters.component),
+        defs,
+        element,
+      );
+    }
+    return true;
   }
 
   private checkElement(value: Composite | Repeated, def: CompiledElement, element: number): void {
@@ -426,32 +514,7 @@ class SetValidator {
   ): void {
     for (let i = 0; i < notes.length; i++) {
       const note = notes[i]!;
-      const mask = note.mask;
-      if (mask !== 0) {
-        const m = present & mask;
-        let holds: boolean;
-        switch (note.rule) {
-          case 'P':
-            holds = m === 0 || m === mask;
-            break;
-          case 'R':
-            holds = m !== 0;
-            break;
-          case 'C':
-            holds = (m & note.firstBit) === 0 || m === mask;
-            break;
-          case 'L':
-            holds = (m & note.firstBit) === 0 || (m & ~note.firstBit) !== 0;
-            break;
-          case 'E':
-            holds = (m & (m - 1)) === 0;
-            break;
-          default:
-            holds = true;
-        }
-        if (holds) continue;
-      }
-      this.checkNote(note, values, defs, compositeElement);
+      if (!noteHolds(note, present)) this.checkNote(note, values, defs, compositeElement);
     }
   }
 
@@ -739,10 +802,51 @@ function isEmpty(value: ElementValue | undefined): boolean {
   return true;
 }
 
+/** Whether a note's presence mask shows that it holds; false when it must be checked position by position. */
+function noteHolds(note: CompiledNote, present: number): boolean {
+  const mask = note.mask;
+  if (mask === 0) return false;
+  const m = present & mask;
+  switch (note.rule) {
+    case 'P':
+      return m === 0 || m === mask;
+    case 'R':
+      return m !== 0;
+    case 'C':
+      return (m & note.firstBit) === 0 || m === mask;
+    case 'L':
+      return (m & note.firstBit) === 0 || (m & ~note.firstBit) !== 0;
+    case 'E':
+      return (m & (m - 1)) === 0;
+    default:
+      return true;
+  }
+}
+
+/** Whether every note holds by its presence mask. */
+function notesHold(notes: readonly CompiledNote[], present: number): boolean {
+  for (let i = 0; i < notes.length; i++) if (!noteHolds(notes[i]!, present)) return false;
+  return true;
+}
+
+/** Start and end of each component of the composite being checked from its text (see {@link bounds}). */
+let componentBounds: Int32Array = new Int32Array(2 * 16);
+
+function growComponentBounds(): Int32Array {
+  const next = new Int32Array(2 * componentBounds.length);
+  next.set(componentBounds);
+  componentBounds = next;
+  return next;
+}
+
+/** {@link bounds} flags: the element holds a component separator, a repetition separator. */
+const HAS_COMPONENT = 1;
+const HAS_REPETITION = 2;
+
 /**
  * Element bounds of the segment text being checked, three numbers per
- * element: start, end, and 1 when the element holds a component or
- * repetition separator (else 0). Validation is synchronous: one table serves.
+ * element: start, end, and which separators the element holds
+ * ({@link HAS_COMPONENT}, {@link HAS_REPETITION}; 0 for a simple value). Validation is synchronous: one table serves.
  */
 let bounds: Int32Array = new Int32Array(3 * 64);
 
@@ -769,7 +873,9 @@ function scanElements(t: SegmentText): number {
       n++;
       from = p + 1;
       mixed = 0;
-    } else if (c === component || c === repetition) mixed = 1;
+    } else if (c === repetition) mixed |= HAS_REPETITION;
+    // A character that is both separators splits repetitions (as the parse does).
+    else if (c === component) mixed |= HAS_COMPONENT;
   }
   if (3 * n + 3 > b.length) b = growBounds();
   b[3 * n] = from;
