@@ -87,12 +87,14 @@ function bodyOf(tags: string[], chars: string[], component: string): fc.Arbitrar
   return fc.array(fc.record({ tag: fc.constantFrom(...tags), values: valuesOf(chars, component) }), { maxLength: 30 });
 }
 
-function x12(version: string, id: string, body: { tag: string; values: string[] }[]): string {
+/** One X12 interchange; `suffix` follows every terminator (a line break, or nothing). */
+function x12(version: string, id: string, body: { tag: string; values: string[] }[], suffix: string): string {
   const v5 = version >= '005010';
-  const isa = `ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *261128*1200*${v5 ? '^' : 'U'}*${v5 ? '00501' : '00401'}*000000001*0*P*>~`;
+  const isa = `ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *261128*1200*${v5 ? '^' : 'U'}*${v5 ? '00501' : '00401'}*000000001*0*P*>~${suffix}`;
   const segments = [`ST*${id}*0001`, ...body.map((s) => [s.tag, ...s.values].join('*'))];
   segments.push(`SE*${segments.length + 1}*0001`);
-  return `${isa}GS*XX*S*R*20261128*1200*1*X*${version}~${segments.map((s) => `${s}~`).join('')}GE*1*1~IEA*1*000000001~`;
+  const rest = [`GS*XX*S*R*20261128*1200*1*X*${version}`, ...segments, 'GE*1*1', 'IEA*1*000000001'];
+  return `${isa}${rest.map((s) => `${s}~${suffix}`).join('')}`;
 }
 
 function edifact(version: string, id: string, body: { tag: string; values: string[] }[]): string {
@@ -134,8 +136,9 @@ describe('validation from the kept text and from segment objects agree', () => {
       fc.property(
         fc.constantFrom(...guides),
         bodyOf(x12Tags, ['A', 'z', '0', '9', '-', '.', ' ', '>', '^', '*', 'X'], '>'),
-        (guide, body) => {
-          const text = x12(guide.version, guide.id, body);
+        fc.constantFrom('', '\n', '\r\n'),
+        (guide, body, suffix) => {
+          const text = x12(guide.version, guide.id, body, suffix);
           expect(outcome(validated(text, false))).toEqual(outcome(validated(text, true)));
         },
       ),
