@@ -991,12 +991,21 @@ function splitElements(text: string, raw: SegmentText['delimiters']): ElementVal
   const hasComp = comp !== '' && text.indexOf(comp) >= 0;
   const hasRep = rep !== '' && text.indexOf(rep) >= 0;
   if (hasComp || hasRep) {
-    for (let i = 0; i < parts.length; i++) parts[i] = elementValue(parts[i] as string, raw);
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i] as string;
+      if (hasRep && p.indexOf(rep) >= 0) {
+        parts[i] = {
+          repeats: p.split(rep).map((r) => (hasComp && r.indexOf(comp) >= 0 ? { components: r.split(comp) } : r)),
+        } satisfies Repeated;
+      } else if (hasComp && p.indexOf(comp) >= 0) {
+        parts[i] = { components: p.split(comp) } satisfies Composite;
+      }
+    }
   }
   return parts;
 }
 
-/** One element's value from its text: split at the repetition, then the component separator. */
+/** One element's value from its text, as {@link splitElements} makes it: split at the repetition, then the component separator. */
 export function elementValue(text: string, raw: SegmentText['delimiters']): ElementValue {
   const comp = raw.component;
   const rep = raw.repetition;
@@ -1031,7 +1040,11 @@ class TextSegment implements Segment {
   get elements(): readonly ElementValue[] {
     const data = this.#data;
     if (Array.isArray(data)) return data;
-    const elements = splitTextElements(this.tag, this.offset, this.length, data);
+    const { source, base, raw } = data;
+    // The elements sit between the tag's end and the terminator.
+    const from = this.offset - base + this.tag.length;
+    const to = this.offset - base + this.length - raw.segment.length;
+    const elements = from >= to ? [] : splitElements(source.slice(from + 1, to), raw);
     this.#data = elements;
     return elements;
   }
@@ -1041,17 +1054,10 @@ class TextSegment implements Segment {
   }
 }
 
-/** The elements of a segment read from source text: between the tag's end and the terminator. */
-function splitTextElements(tag: string, offset: number, length: number, text: SourceText): ElementValue[] {
-  const { source, base, raw } = text;
-  const from = offset - base + tag.length;
-  const to = offset - base + length - raw.segment.length;
-  return from >= to ? [] : splitElements(source.slice(from + 1, to), raw);
-}
-
 /** Where a kept segment's elements sit in its source text (see {@link SegmentText}). */
 function locateText(tag: string, offset: number, length: number, source: unknown, out: SegmentText): void {
   const { source: text, base, raw } = source as SourceText;
+  // As in TextSegment: the elements sit between the tag's end (its separator) and the terminator.
   out.text = text;
   out.start = offset - base + tag.length + 1;
   out.end = offset - base + length - raw.segment.length;
