@@ -27,6 +27,7 @@ export default tseslint.config(
             'eslint.config.js',
             'packages/gateway/src/crypto/rsaWorker.js',
             'packages/gateway/src/archiveWorker.js',
+            'packages/ledger/src/pgliteWorker.js',
           ],
         },
         tsconfigRootDir: import.meta.dirname,

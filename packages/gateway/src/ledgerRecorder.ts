@@ -112,6 +112,8 @@ export async function openLedgerBackend(o: {
     ...(!o.config.database.url && !o.inMemory ? { dataDir: path.resolve(o.config.database.dataDir) } : {}),
     logger: o.log,
     retention: { byPartner },
+    // Embedded PGlite runs in its own thread: its statements and its heap's garbage collection stay off the event loop.
+    pgliteThread: true,
   });
   // An in-memory database is not durable anyway: waiting for WAL flushes only costs time (about 4 ms a statement on PGlite).
   if (o.inMemory && ledger.driver === 'pglite') await ledger.database.exec('SET synchronous_commit TO off');

@@ -11,6 +11,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import * as schema from './schema.js';
+import { PgliteThread } from './pgliteThread.js';
 
 /** The drizzle database (or transaction) type shared by both drivers. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -51,6 +52,12 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
   /** PGlite: start from this data-directory dump (`dumpDataDir`) instead of an empty cluster (tests use a migrated template). */
   loadDataDir?: Blob;
+  /**
+   * PGlite: run it in a worker thread (a server's choice: its statements and
+   * garbage collection then stay off the event loop). `pglite` is then a
+   * stand-in with `query`, `exec`, `transaction` and `close` only.
+   */
+  thread?: boolean;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -78,7 +85,11 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
   schemaName ??= 'public';
   const quoted = quoteIdent(schemaName);
   if (url) return openPg(url, schemaName, quoted, opts.poolSize ?? 10);
-  return openPglite({ dataDir: opts.dataDir, loadDataDir: opts.loadDataDir }, schemaName, quoted);
+  return openPglite(
+    { dataDir: opts.dataDir, loadDataDir: opts.loadDataDir, thread: opts.thread ?? false },
+    schemaName,
+    quoted,
+  );
 }
 
 async function openPg(url: string, schemaName: string, quoted: string, max: number): Promise<Database> {
@@ -140,13 +151,14 @@ async function openPg(url: string, schemaName: string, quoted: string, max: numb
 }
 
 async function openPglite(
-  where: { dataDir?: string | undefined; loadDataDir?: Blob | undefined },
+  where: { dataDir?: string | undefined; loadDataDir?: Blob | undefined; thread: boolean },
   schemaName: string,
   quoted: string,
 ): Promise<Database> {
   const { dataDir, loadDataDir } = where;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(loadDataDir ? { loadDataDir } : {}) });
+  const options = { ...(dataDir ? { dataDir } : {}), ...(loadDataDir ? { loadDataDir } : {}) };
+  const pglite = where.thread ? (await PgliteThread.create(options)).asPglite() : await PGlite.create(options);
   await pglite.exec(`CREATE SCHEMA IF NOT EXISTS ${quoted}; SET search_path TO ${quoted};`);
   const db = drizzlePglite({ client: pglite, schema }) as unknown as Db;
   return {

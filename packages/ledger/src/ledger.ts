@@ -6,14 +6,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { openDatabase, type Database, type Db, type SqlRunner } from './db.js';
 import { Jobs, type EnqueueOptions, type JobHandler, type JobsOptions } from './jobs.js';
 import { migrate, type MigrateResult } from './migrate.js';
-import {
-  acknowledgments,
-  as2Messages,
-  documents,
-  functionalGroups,
-  interchanges,
-  transactionSets,
-} from './schema.js';
+import { acknowledgments, as2Messages, documents, functionalGroups, interchanges, transactionSets } from './schema.js';
 import { ControlNumbersExhaustedError, formatControlNumber, LEVEL_FORMATS, type ControlLevel } from './sequences.js';
 import {
   findInterchanges,
@@ -82,6 +75,8 @@ export interface OpenLedgerOptions {
   sequenceMax?: Partial<Record<ControlLevel, number>>;
   /** pg pool size (default 10). */
   poolSize?: number;
+  /** Embedded PGlite: run it in a worker thread, off the caller's event loop (servers). */
+  pgliteThread?: boolean;
   /** Job system options (retry policies `jobs.retry.<flow>`, polling); used by {@link Ledger.startJobs}. */
   jobs?: JobsOptions;
 }
@@ -111,6 +106,7 @@ export async function openLedger(opts: OpenLedgerOptions = {}): Promise<Ledger> 
     dataDir: opts.dataDir,
     schema: opts.schema,
     poolSize: opts.poolSize,
+    ...(opts.pgliteThread ? { thread: true } : {}),
   });
   const ledger = new Ledger(database, opts);
   try {

@@ -136,7 +136,8 @@ function pgliteVersion(): string {
 
 /** One driver the ledger's tests run on. */
 export interface TestDriver {
-  name: 'pglite' | 'pg';
+  /** `pglite-thread`: PGlite in a worker thread (as the gateway runs it). */
+  name: 'pglite' | 'pglite-thread' | 'pg';
   /** Why this driver's tests skip, when they do. */
   skip?: string;
   /**
@@ -170,11 +171,27 @@ export async function testDrivers(): Promise<TestDriver[]> {
       if (shared) await (await shared).close();
     },
   };
+  let sharedThread: Promise<Database> | undefined;
+  const pgliteThreadDriver: TestDriver = {
+    name: 'pglite-thread',
+    async open(opts = {}) {
+      sharedThread ??= pgliteTemplate().then(async (loadDataDir) => {
+        const db = await openDatabase({ loadDataDir, thread: true }).catch(() => openDatabase({ thread: true }));
+        await migrate(db);
+        return db;
+      });
+      return new Ledger(await sharedThread, opts);
+    },
+    async cleanup() {
+      if (sharedThread) await (await sharedThread).close();
+    },
+  };
   if (pgInfo.url === undefined) {
     const reason = pgInfo.reason;
     console.warn(`[ledger tests] PostgreSQL tests skip: ${reason}`);
     return [
       pgliteDriver,
+      pgliteThreadDriver,
       { name: 'pg', skip: reason, open: () => Promise.reject(new Error(reason)), cleanup: async () => {} },
     ];
   }
@@ -195,5 +212,5 @@ export async function testDrivers(): Promise<TestDriver[]> {
       await dropSchemas(url, schema, `${schema}_jobs`);
     },
   };
-  return [pgliteDriver, pgDriver];
+  return [pgliteDriver, pgliteThreadDriver, pgDriver];
 }
