@@ -147,7 +147,7 @@ class SetValidator {
     delimiters: { element: '', component: '', repetition: '' },
   };
 
-  /** Elements of the segment text {@link checkText} scanned last (their bounds are in {@link bounds}). */
+  /** Elements of the segment text {@link checkSegmentText} scanned last (their bounds are in {@link bounds}). */
   private textCount = 0;
 
   /** The segment to check next: its object, or (undefined) the text `kept` is at. */
@@ -166,7 +166,7 @@ class SetValidator {
   /** Check the segment of {@link moveTo} against its definition. */
   check(definition: CompiledSegment, position: number, loopId: string | undefined): void {
     if (this.segment !== undefined) this.checkSegment(this.segment, definition, position, loopId);
-    else this.checkText(definition, position, loopId);
+    else this.checkSegmentText(definition, position, loopId);
   }
 
   elementIssue(problem: ElementProblem, where: IssueWhere): void {
@@ -243,7 +243,7 @@ class SetValidator {
    * checked where they sit; only composites and repetitions (and values a
    * code list, a date or a finding needs) are cut out of the text.
    */
-  private checkText(definition: CompiledSegment, position: number, loopId: string | undefined): void {
+  private checkSegmentText(definition: CompiledSegment, position: number, loopId: string | undefined): void {
     this.position = position;
     this.loopId = loopId;
     const t = this.text;
@@ -564,7 +564,7 @@ class SetValidator {
     }
   }
 
-  /** Whether position `k` (1-based) of `values` is empty; undefined `values`: of the segment text {@link checkText} scanned. */
+  /** Whether position `k` (1-based) of `values` is empty; undefined `values`: of the segment text {@link checkSegmentText} scanned. */
   private emptyIn(values: readonly (ElementValue | undefined)[] | undefined, k: number): boolean {
     if (values !== undefined) return isEmpty(values[k - 1]);
     return k > this.textCount || emptyAt(this.text, k - 1);
@@ -726,7 +726,7 @@ const HL_UNLINKED = -2;
  * tree's objects are made only when someone reads `set.tree`.
  */
 interface Placement {
-  /** The set's segments as read for validation, or (undefined) the cursor they were read through. */
+  /** The set's segments as validation read them; undefined when it read them through {@link kept}. */
   segments: readonly Segment[] | undefined;
   kept: KeptSegments | undefined;
   count: number;
