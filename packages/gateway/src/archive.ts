@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { WorkerCalls } from './workerCalls.js';
 
 /** Where an archived entry ended up. */
 export interface ArchivedEntry {
@@ -38,12 +38,8 @@ export interface ArchiveOptions {
 export class Archive {
   readonly dir: string;
   readonly fsync: boolean;
-  private worker: Worker | undefined;
-  private readonly waiting = new Map<
-    number,
-    { hashed?: (h: { sha256: string; size: number }) => void; resolve(): void; reject(err: Error): void }
-  >();
-  private nextId = 1;
+  /** @internal The I/O thread. */
+  readonly io = new WorkerCalls(new URL('./archiveWorker.js', import.meta.url), 'archive I/O');
 
   constructor(opts: ArchiveOptions) {
     this.dir = path.resolve(opts.dir);
@@ -74,74 +70,13 @@ export class Archive {
   }
 
   /** Stops the I/O thread (an idle archive does not keep the process alive anyway). */
-  async close(): Promise<void> {
-    const w = this.worker;
-    this.worker = undefined;
-    if (w) await w.terminate();
-  }
-
-  /** @internal Sends one request to the I/O thread. */
-  post(message: object): void {
-    this.io().postMessage(message);
-  }
-
-  /** @internal Sends a request that is answered (`hashed` first for a commit), and waits for the answer. */
-  request(
-    message: { id: number; op: 'commit' | 'abort'; tmp: string; dir?: string; fsync?: boolean },
-    hashed?: (h: { sha256: string; size: number }) => void,
-  ): Promise<void> {
-    const w = this.io();
-    return new Promise<void>((resolve, reject) => {
-      this.waiting.set(message.id, { ...(hashed ? { hashed } : {}), resolve, reject });
-      // The process stays alive while an answer is due, and only then.
-      if (this.waiting.size === 1) w.ref();
-      w.postMessage(message);
-    });
-  }
-
-  /** @internal */
-  newId(): number {
-    return this.nextId++;
+  close(): Promise<void> {
+    return this.io.terminate();
   }
 
   /** @internal A fresh temporary file name. */
   tmpName(): string {
     return path.join(this.dir, 'tmp', `${process.pid}-${crypto.randomBytes(8).toString('hex')}`);
-  }
-
-  private io(): Worker {
-    if (this.worker) return this.worker;
-    const w = new Worker(new URL('./archiveWorker.js', import.meta.url));
-    w.unref();
-    w.on(
-      'message',
-      (m: {
-        id: number;
-        hashed?: { sha256: string; size: number };
-        ok?: boolean;
-        error?: { message: string; code?: string };
-      }) => {
-        const p = this.waiting.get(m.id);
-        if (!p) return;
-        if (m.hashed) {
-          p.hashed?.(m.hashed);
-          return;
-        }
-        this.waiting.delete(m.id);
-        if (this.waiting.size === 0) w.unref();
-        if (m.ok) p.resolve();
-        else p.reject(Object.assign(new Error(m.error?.message ?? 'archive write failed'), { code: m.error?.code }));
-      },
-    );
-    const failAll = (err: Error) => {
-      if (this.worker === w) this.worker = undefined;
-      for (const p of this.waiting.values()) p.reject(err);
-      this.waiting.clear();
-    };
-    w.on('error', failAll);
-    w.on('exit', () => failAll(new Error('the archive I/O thread stopped')));
-    this.worker = w;
-    return w;
   }
 }
 
@@ -162,8 +97,8 @@ export class ArchiveWriter {
     private readonly kind: string,
   ) {
     this.tmp = archive.tmpName();
-    this.id = archive.newId();
-    archive.post({ op: 'open', id: this.id, tmp: this.tmp });
+    this.id = archive.io.newId();
+    archive.io.post({ op: 'open', id: this.id, tmp: this.tmp });
   }
 
   /** Bytes written so far. */
@@ -184,7 +119,7 @@ export class ArchiveWriter {
 
   private flush(): void {
     if (this.held.length === 0) return;
-    this.archive.post({ op: 'write', id: this.id, chunks: this.held });
+    this.archive.io.post({ op: 'write', id: this.id, chunks: this.held });
     this.held = [];
     this.heldBytes = 0;
   }
@@ -208,16 +143,16 @@ export class ArchiveWriter {
     this.flush();
     let named!: (e: ArchivedEntry) => void;
     const entry = new Promise<ArchivedEntry>((resolve) => (named = resolve));
-    const durable = this.archive.request(
-      {
-        op: 'commit',
-        id: this.id,
-        tmp: this.tmp,
-        dir: path.join(this.archive.dir, this.kind),
-        fsync: this.archive.fsync,
-      },
-      ({ sha256, size }) => named({ sha256, size, location: this.archive.locate(this.kind, sha256) }),
-    );
+    const { archive, kind } = this;
+    const durable = archive.io
+      .call(
+        { op: 'commit', id: this.id, tmp: this.tmp, dir: path.join(archive.dir, kind), fsync: archive.fsync },
+        (a) => {
+          const sha256 = a.sha256 as string;
+          named({ sha256, size: a.size as number, location: archive.locate(kind, sha256) });
+        },
+      )
+      .then(() => undefined);
     // A failure before the hash (the I/O thread gone) must reject `entry` too.
     return { entry: Promise.race([entry, durable.then(() => entry)]), durable };
   }
@@ -226,6 +161,6 @@ export class ArchiveWriter {
   async abort(): Promise<void> {
     this.done = true;
     this.held = [];
-    await this.archive.request({ op: 'abort', id: this.id, tmp: this.tmp });
+    await this.archive.io.call({ op: 'abort', id: this.id, tmp: this.tmp });
   }
 }

@@ -99,7 +99,7 @@ async function settle(e) {
  */
 async function commit(m, e) {
   const sha256 = e.hash.digest('hex');
-  parentPort?.postMessage({ id: m.id, hashed: { sha256, size: e.size } });
+  parentPort?.postMessage({ id: m.id, partial: true, sha256, size: e.size });
   await settle(e);
   if (e.failed) throw e.failed instanceof Error ? e.failed : new Error('archive write failed');
   const fh = await e.opened;
@@ -149,7 +149,13 @@ parentPort?.on('message', (/** @type {Request} */ m) => {
     return;
   }
   entries.delete(m.id);
-  const work = m.op === 'commit' && e ? commit(m, e) : abort(m.tmp, e);
+  // A commit for an entry this thread does not know (it was restarted meanwhile) fails: its bytes are gone.
+  const work =
+    m.op === 'abort'
+      ? abort(m.tmp, e)
+      : e
+        ? commit(m, e)
+        : Promise.reject(new Error('archive entry lost (I/O thread restarted)'));
   work.then(
     () => parentPort?.postMessage({ id: m.id, ok: true }),
     async (/** @type {unknown} */ err) => {
