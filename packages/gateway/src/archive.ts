@@ -98,7 +98,6 @@ export class ArchiveWriter {
   ) {
     this.tmp = archive.tmpName();
     this.id = archive.io.newId();
-    archive.io.post({ op: 'open', id: this.id, tmp: this.tmp });
   }
 
   /** Bytes written so far. */
@@ -117,8 +116,13 @@ export class ArchiveWriter {
     if (this.heldBytes >= POST_BATCH) this.flush();
   }
 
+  /** The temporary file is opened with the first bytes sent; an entry sealed before that goes in one message. */
+  private opened = false;
+
   private flush(): void {
     if (this.held.length === 0) return;
+    if (!this.opened) this.archive.io.post({ op: 'open', id: this.id, tmp: this.tmp });
+    this.opened = true;
     this.archive.io.post({ op: 'write', id: this.id, chunks: this.held });
     this.held = [];
     this.heldBytes = 0;
@@ -140,13 +144,23 @@ export class ArchiveWriter {
    */
   seal(): { entry: Promise<ArchivedEntry>; durable: Promise<void> } {
     this.done = true;
-    this.flush();
+    // Small entries (most MDNs and payloads) travel as one message: open, write and commit.
+    const whole = this.opened ? undefined : this.held;
+    if (whole) this.held = [];
+    else this.flush();
     let named!: (e: ArchivedEntry) => void;
     const entry = new Promise<ArchivedEntry>((resolve) => (named = resolve));
     const { archive, kind } = this;
     const durable = archive.io
       .call(
-        { op: 'commit', id: this.id, tmp: this.tmp, dir: path.join(archive.dir, kind), fsync: archive.fsync },
+        {
+          op: 'commit',
+          id: this.id,
+          tmp: this.tmp,
+          dir: path.join(archive.dir, kind),
+          fsync: archive.fsync,
+          ...(whole ? { whole } : {}),
+        },
         (a) => {
           const sha256 = a.sha256 as string;
           named({ sha256, size: a.size as number, location: archive.locate(kind, sha256) });
@@ -161,6 +175,6 @@ export class ArchiveWriter {
   async abort(): Promise<void> {
     this.done = true;
     this.held = [];
-    await this.archive.io.call({ op: 'abort', id: this.id, tmp: this.tmp });
+    if (this.opened) await this.archive.io.call({ op: 'abort', id: this.id, tmp: this.tmp });
   }
 }

@@ -14,7 +14,7 @@ import { parentPort } from 'node:worker_threads';
  *   pending: Uint8Array[], flushing: Promise<void> | undefined, failed: unknown }} Entry
  * @typedef {{ op: 'open', id: number, tmp: string }
  *   | { op: 'write', id: number, chunks: Uint8Array[] }
- *   | { op: 'commit', id: number, tmp: string, dir: string, fsync: boolean }
+ *   | { op: 'commit', id: number, tmp: string, dir: string, fsync: boolean, whole?: Uint8Array[] }
  *   | { op: 'abort', id: number, tmp: string }} Request
  */
 
@@ -143,7 +143,9 @@ parentPort?.on('message', (/** @type {Request} */ m) => {
     entries.set(m.id, open(m.tmp));
     return;
   }
-  const e = entries.get(m.id);
+  // A commit with `whole`: the entry was never opened; its bytes come along.
+  const e = m.op === 'commit' && m.whole ? open(m.tmp) : entries.get(m.id);
+  if (e && m.op === 'commit' && m.whole) write(e, m.whole);
   if (m.op === 'write') {
     if (e) write(e, m.chunks);
     return;
