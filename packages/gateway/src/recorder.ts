@@ -5,13 +5,16 @@
  * that is not about persistence.
  */
 
-import type { As2MessageInput, As2MessageUpdate } from '@edigate/ledger';
+import type { As2Completion, As2MessageInput, As2MessageUpdate } from '@edigate/ledger';
 
 /** An AS2 message to record: the ledger's own input type. */
 export type As2MessageRecordInput = As2MessageInput;
 
 /** Changes to an AS2 message row: the ledger's own update type. */
 export type As2MessageRecordUpdate = As2MessageUpdate;
+
+/** How a received message ends (fields left out keep their value): the ledger's own type. */
+export type As2MessageCompletion = As2Completion;
 
 /** An archive entry to record: where raw bytes are, their hash and size. */
 export interface ArchiveRecordInput {
@@ -58,7 +61,7 @@ export interface Recorder {
   /** Sets a message's final state and records its payload and MDN archive entries (the MDN's as its `mdnArchiveId`). */
   completeAs2Message(
     id: number,
-    update: Omit<As2MessageRecordUpdate, 'mdnArchiveId'>,
+    update: As2MessageCompletion,
     archives?: { payload?: ArchiveRecordInput; mdn?: ArchiveRecordInput },
   ): Promise<{ payloadArchiveId?: number; mdnArchiveId?: number }>;
   /** The first (not duplicate) message with this Message-ID for the partner and direction. */
@@ -115,7 +118,7 @@ export class MemoryRecorder implements Recorder {
 
   async completeAs2Message(
     id: number,
-    update: Omit<As2MessageRecordUpdate, 'mdnArchiveId'>,
+    update: As2MessageCompletion,
     archives: { payload?: ArchiveRecordInput; mdn?: ArchiveRecordInput } = {},
   ): Promise<{ payloadArchiveId?: number; mdnArchiveId?: number }> {
     const payloadArchiveId = archives.payload ? (await this.recordArchive(archives.payload)).id : undefined;

@@ -274,6 +274,43 @@ describe.each(drivers)('ledger on $name', (driver) => {
     expect(await ledger.recordArchive(raw)).toEqual({ id: first.archiveId });
   });
 
+  it('completes several AS2 messages in one statement; the same payload twice is one entry', async () => {
+    const sha = (c: string) => c.repeat(64);
+    const at = new Date('2026-11-28T11:00:00.000Z');
+    const ids = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await ledger.recordAs2Request(
+        { sha256: sha(String(i)), size: 10, location: `/archive/as2-request/b${seq}-${i}`, kind: 'as2-request' },
+        { direction: 'inbound', partnerId: 'p_003', messageId: `<batch-${seq}-${i}-${process.pid}@x>` },
+      );
+      ids.push(r.id);
+    }
+    const payload = { sha256: sha('d'), size: 5, location: `/archive/payload/b${seq}`, kind: 'payload' };
+    const results = await ledger.completeAs2Messages([
+      {
+        id: ids[0]!,
+        update: { status: 'processed', mic: 'm0', mdnSentAt: at },
+        archives: { payload, mdn: { sha256: sha('e'), size: 7, location: `/archive/mdn/b${seq}-0`, kind: 'mdn' } },
+      },
+      { id: ids[1]!, update: { status: 'processed', mic: 'm1' }, archives: { payload } },
+      { id: ids[2]!, update: { status: 'failed', error: 'bad' } },
+    ]);
+    seq++;
+    expect(results[0]!.payloadArchiveId).toBeGreaterThan(0);
+    expect(results[1]!.payloadArchiveId).toBe(results[0]!.payloadArchiveId);
+    expect(results[1]!.mdnArchiveId).toBeUndefined();
+    expect(results[2]).toEqual({});
+    expect(await ledger.getAs2Message(ids[0]!)).toMatchObject({
+      status: 'processed',
+      mic: 'm0',
+      mdnSentAt: at,
+      mdnArchiveId: results[0]!.mdnArchiveId,
+    });
+    expect(await ledger.getAs2Message(ids[1]!)).toMatchObject({ status: 'processed', mic: 'm1', mdnArchiveId: null });
+    expect(await ledger.getAs2Message(ids[2]!)).toMatchObject({ status: 'failed', error: 'bad', mic: null });
+    expect(await ledger.completeAs2Messages([])).toEqual([]);
+  });
+
   it('links AS2 message, archive, documents and acknowledgments into the chain', async () => {
     const archive = await ledger.recordArchive({
       sha256: 'a'.repeat(64),

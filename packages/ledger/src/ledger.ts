@@ -28,6 +28,7 @@ import type {
   ArchiveInput,
   As2MessageInput,
   As2MessageRecord,
+  As2Completion,
   As2MessageUpdate,
   Direction,
   DocumentInput,
@@ -379,37 +380,72 @@ export class Ledger {
    */
   async completeAs2Message(
     id: number,
-    update: Omit<As2MessageUpdate, 'mdnArchiveId'>,
+    update: As2Completion,
     archives: { payload?: ArchiveInput; mdn?: ArchiveInput } = {},
   ): Promise<{ payloadArchiveId?: number; mdnArchiveId?: number }> {
-    const params: unknown[] = [id];
+    return (await this.completeAs2Messages([{ id, update, archives }]))[0]!;
+  }
+
+  /**
+   * {@link completeAs2Message} for several messages in one statement (a
+   * server completes the messages answered meanwhile together). Fields left
+   * out keep their value. Results in the order given.
+   */
+  async completeAs2Messages(
+    items: { id: number; update: As2Completion; archives?: { payload?: ArchiveInput; mdn?: ArchiveInput } }[],
+  ): Promise<{ payloadArchiveId?: number; mdnArchiveId?: number }[]> {
+    if (items.length === 0) return [];
+    const params: unknown[] = [];
+    const param = (value: unknown, type: string) => {
+      params.push(value ?? null);
+      return `$${params.length}::${type}`;
+    };
+    // One row per distinct entry: ON CONFLICT cannot touch a row twice in one statement.
+    const entries = new Map<string, ArchiveInput & { kind: string }>();
+    for (const { archives = {} } of items)
+      for (const kind of ['payload', 'mdn'] as const) {
+        const e = archives[kind];
+        if (e) entries.set(`${e.sha256}\0${e.location}`, { ...e, kind: e.kind ?? kind });
+      }
     const ctes: string[] = [];
-    for (const kind of ['payload', 'mdn'] as const) {
-      const entry = archives[kind];
-      if (!entry) continue;
-      ctes.push(`${kind} AS (${ARCHIVE_INSERT(params.length + 1)})`);
-      params.push(...archiveParams(entry));
+    if (entries.size > 0) {
+      const values = [...entries.values()].map(
+        (e) =>
+          `(${param(e.sha256, 'text')}, ${param(e.size, 'bigint')}, ${param(e.location, 'text')}, ${param(e.mediaType, 'text')}, ${param(e.kind, 'text')})`,
+      );
+      ctes.push(`a AS (INSERT INTO archive_entries (sha256, size, location, media_type, kind) VALUES ${values.join(', ')}
+        ON CONFLICT (sha256, location) DO UPDATE SET size = EXCLUDED.size RETURNING id, sha256, location)`);
     }
-    const sets: string[] = [];
-    for (const [key, value] of Object.entries(update)) {
-      if (value === undefined) continue;
-      const [column, type] = AS2_UPDATE_COLUMNS[key as keyof As2MessageUpdate];
-      params.push(value);
-      sets.push(`${column} = $${params.length}::${type}`);
-    }
-    if (archives.mdn) sets.push('mdn_archive_id = (SELECT id FROM mdn)');
-    if (sets.length > 0) ctes.push(`u AS (UPDATE as2_messages SET ${sets.join(', ')} WHERE id = $1::bigint)`);
-    if (ctes.length === 0) return {};
-    const { rows } = await this.database.query<{ payload_id: string | number | null; mdn_id: string | number | null }>(
-      `WITH ${ctes.join(', ')} SELECT ${archives.payload ? '(SELECT id FROM payload)' : 'NULL'} AS payload_id,
-       ${archives.mdn ? '(SELECT id FROM mdn)' : 'NULL'} AS mdn_id, $1::bigint AS message_id`,
+    const rows = items.map(
+      ({ id, update: u, archives = {} }) =>
+        `(${param(id, 'bigint')}, ${param(u.status, 'text')}, ${param(u.error, 'text')}, ${param(u.mic, 'text')}, ` +
+        `${param(u.micAlgorithm, 'text')}, ${param(u.mdnDisposition, 'text')}, ${param(u.mdnSentAt, 'timestamptz')}, ` +
+        `${param(archives.mdn?.sha256, 'text')}, ${param(archives.mdn?.location, 'text')})`,
+    );
+    ctes.push(
+      `i (id, status, error, mic, mic_algorithm, mdn_disposition, mdn_sent_at, mdn_sha256, mdn_location) AS (VALUES ${rows.join(', ')})`,
+    );
+    const mdnId =
+      entries.size > 0 ? '(SELECT a.id FROM a WHERE a.sha256 = i.mdn_sha256 AND a.location = i.mdn_location)' : 'NULL';
+    ctes.push(`u AS (UPDATE as2_messages m SET
+        status = COALESCE(i.status, m.status), error = COALESCE(i.error, m.error), mic = COALESCE(i.mic, m.mic),
+        mic_algorithm = COALESCE(i.mic_algorithm, m.mic_algorithm),
+        mdn_disposition = COALESCE(i.mdn_disposition, m.mdn_disposition),
+        mdn_sent_at = COALESCE(i.mdn_sent_at, m.mdn_sent_at), mdn_archive_id = COALESCE(${mdnId}, m.mdn_archive_id)
+      FROM i WHERE m.id = i.id)`);
+    const { rows: stored } = await this.database.query<{ id: string | number; sha256: string; location: string }>(
+      `WITH ${ctes.join(', ')} ${entries.size > 0 ? 'SELECT id, sha256, location FROM a' : 'SELECT NULL AS id, NULL AS sha256, NULL AS location WHERE false'}`,
       params,
     );
-    const row = rows[0]!;
-    return {
-      ...(row.payload_id !== null ? { payloadArchiveId: Number(row.payload_id) } : {}),
-      ...(row.mdn_id !== null ? { mdnArchiveId: Number(row.mdn_id) } : {}),
-    };
+    const idOf = new Map(stored.map((r) => [`${r.sha256}\0${r.location}`, Number(r.id)]));
+    return items.map(({ archives = {} }) => {
+      const payloadArchiveId = archives.payload && idOf.get(`${archives.payload.sha256}\0${archives.payload.location}`);
+      const mdnArchiveId = archives.mdn && idOf.get(`${archives.mdn.sha256}\0${archives.mdn.location}`);
+      return {
+        ...(payloadArchiveId !== undefined ? { payloadArchiveId } : {}),
+        ...(mdnArchiveId !== undefined ? { mdnArchiveId } : {}),
+      };
+    });
   }
 
   /** Updates an AS2 message (MDN sent or received, status, error). */
@@ -860,19 +896,6 @@ function as2MessageParams(input: As2MessageInput): unknown[] {
     input.archiveId ?? null,
   ];
 }
-
-/** Column and SQL type of each {@link As2MessageUpdate} field. */
-const AS2_UPDATE_COLUMNS: Record<keyof As2MessageUpdate, [string, string]> = {
-  status: ['status', 'text'],
-  error: ['error', 'text'],
-  mic: ['mic', 'text'],
-  micAlgorithm: ['mic_algorithm', 'text'],
-  mdnSentAt: ['mdn_sent_at', 'timestamptz'],
-  mdnReceivedAt: ['mdn_received_at', 'timestamptz'],
-  mdnDisposition: ['mdn_disposition', 'text'],
-  mdnMicMatched: ['mdn_mic_matched', 'boolean'],
-  mdnArchiveId: ['mdn_archive_id', 'bigint'],
-};
 
 function stripAngles(messageId: string): string {
   const t = messageId.trim();

@@ -141,6 +141,16 @@ export interface As2MessageUpdate {
   mdnArchiveId?: number;
 }
 
+/** How a received AS2 message ends (see `Ledger.completeAs2Message`): fields left out keep their value. */
+export interface As2Completion {
+  status?: string;
+  error?: string;
+  mic?: string;
+  micAlgorithm?: string;
+  mdnDisposition?: string;
+  mdnSentAt?: Date;
+}
+
 /** An AS2 message row. */
 export interface As2MessageRecord {
   id: number;

@@ -2,7 +2,7 @@ import type { PrivateDecryptRequest } from '@edigate/as2';
 import type { Archive, ArchivedEntry } from '../archive.js';
 import { HttpError } from '../httpError.js';
 import type { Logger } from '../logger.js';
-import type { As2MessageRecordUpdate, JobQueue, RecordedMessage, Recorder } from '../recorder.js';
+import type { As2MessageCompletion, JobQueue, RecordedMessage, Recorder } from '../recorder.js';
 import type { PartnerProfile } from '../config/load.js';
 import { unquoteAs2Name, type PartnerDirectory, type PartnerSecuritySettings } from './partners.js';
 
@@ -198,7 +198,7 @@ export async function handleInbound(
     const dispositionText = `${result.disposition.type}${result.disposition.modifier ? `/${result.disposition.modifier}: ${result.disposition.description ?? ''}` : ''}`;
     const mdnMode = result.mdnRequest ? (result.mdnRequest.async ? 'async' : 'sync') : 'none';
     const log = deps.log.child({ partnerId: partner.id, messageId, as2MessageRowId: recorded.id });
-    const update: Omit<As2MessageRecordUpdate, 'mdnArchiveId'> = {
+    const update: As2MessageCompletion = {
       status: failed ? 'failed' : duplicate ? 'duplicate' : 'processed',
       ...(failed ? { error: result.error?.message ?? result.disposition.description ?? 'failed' } : {}),
       ...(result.mic ? { mic: result.mic.digest, micAlgorithm: result.mic.algorithm } : {}),
