@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout } from 'node:timers';
 import { parentPort } from 'node:worker_threads';
 
 /**
@@ -20,8 +21,6 @@ import { parentPort } from 'node:worker_threads';
 
 /** @type {Map<number, Entry>} entries being written, by the id archive.ts gave them */
 const entries = new Map();
-/** Directories known to exist (content-addressed prefixes are few and never removed by us). */
-const made = new Set();
 
 /** @param {string} tmp @returns {Entry} */
 function open(tmp) {
@@ -105,29 +104,47 @@ async function commit(m, e) {
   const fh = await e.opened;
   // fdatasync: the file's data and size, which is all a later read needs (POSIX fdatasync).
   if (m.fsync) await fh.datasync();
-  await fh.close();
   const dir = path.join(m.dir, sha256.slice(0, 2));
-  if (!made.has(dir)) {
-    await fs.mkdir(dir, { recursive: true });
-    made.add(dir);
-  }
+  const d = await directory(dir);
   await fs.rename(m.tmp, path.join(dir, sha256));
-  if (m.fsync) {
-    // POSIX: the rename is durable only once the directory itself is synced.
-    const d = await fs.open(dir, 'r');
-    try {
-      await d.sync();
-    } finally {
-      await d.close();
-    }
+  // POSIX: the rename is durable only once the directory itself is synced.
+  if (m.fsync) await d.sync();
+  // Closing is not part of durability: it happens after the answer.
+  fh.close().catch(() => undefined);
+}
+
+/** @type {Map<string, Promise<import('node:fs/promises').FileHandle>>} open handles of recent directories, for their fsync: opening one per entry costs two more steps */
+const dirs = new Map();
+const MAX_DIRS = 64;
+
+/** The directory's handle, created (mkdir -p) when missing. @param {string} dir @returns {Promise<import('node:fs/promises').FileHandle>} */
+function directory(dir) {
+  let handle = dirs.get(dir);
+  if (handle) {
+    // Most recently used last.
+    dirs.delete(dir);
+    dirs.set(dir, handle);
+    return handle;
   }
+  handle = fs.mkdir(dir, { recursive: true }).then(() => fs.open(dir, 'r'));
+  handle.catch(() => dirs.delete(dir));
+  dirs.set(dir, handle);
+  if (dirs.size > MAX_DIRS) {
+    const oldest = /** @type {[string, Promise<import('node:fs/promises').FileHandle>]} */ (
+      dirs.entries().next().value
+    );
+    dirs.delete(oldest[0]);
+    // Closed once any sync in flight on it is done.
+    setTimeout(() => void oldest[1].then((x) => x.close()).catch(() => undefined), 1_000);
+  }
+  return handle;
 }
 
 /** @param {string} tmp @param {Entry | undefined} e */
 async function abort(tmp, e) {
   if (e) {
     await settle(e);
-    await e.opened.then((fh) => fh.close()).catch(() => undefined); // already closed after a commit step: ignored
+    await e.opened.then((fh) => fh.close()).catch(() => undefined); // already closed: ignored
   }
   await fs.rm(tmp, { force: true });
 }
