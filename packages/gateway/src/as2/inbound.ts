@@ -1,4 +1,4 @@
-import type { PrivateDecryptRequest } from '@edigate/as2';
+import type { PrivateDecryptFunction } from '@edigate/as2';
 import type { Archive, ArchivedEntry } from '../archive.js';
 import { HttpError } from '../httpError.js';
 import type { Logger } from '../logger.js';
@@ -30,7 +30,7 @@ export type ReceiveFunction = (
     findPartner(as2From: string, as2To: string): PartnerSecuritySettings | undefined;
     isDuplicate?(messageId: string, partnerId: string): Promise<boolean> | boolean;
     now?: Date;
-    privateDecrypt?: (r: PrivateDecryptRequest) => Promise<Buffer | undefined>;
+    privateDecrypt?: PrivateDecryptFunction;
   },
 ) => Promise<ReceiveOutcome>;
 
@@ -60,7 +60,7 @@ export interface InboundDeps {
   /** The answer also waits for the payload's own archive file (default: for the raw request only, which holds it). */
   syncPayloadBeforeMdn?: boolean;
   /** Runs decryption's RSA private-key operations off the event loop (see `RsaPool`); default: on it. */
-  privateDecrypt?: (r: PrivateDecryptRequest) => Promise<Buffer | undefined>;
+  privateDecrypt?: PrivateDecryptFunction;
 }
 
 /** An HTTP answer, framework-free. */
