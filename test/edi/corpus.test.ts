@@ -6,7 +6,15 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { allIssues, parseEdi, serialize, type EdiIssue, type Interchange, type ParseOptions, type ParseResult } from '@edigate/edi';
+import {
+  allIssues,
+  parseEdi,
+  serialize,
+  type EdiIssue,
+  type Interchange,
+  type ParseOptions,
+  type ParseResult,
+} from '@edigate/edi';
 
 const corpus = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
 const present = existsSync(`${corpus}README.md`);
@@ -81,7 +89,10 @@ describe.skipIf(!present)('third-party corpus (skipped when /work/shared/corpus 
   it('node-x12 850_fat: the same interchange twice → duplicate interchange control number', () => {
     const { interchanges, all } = parse('x12/aaronhuggins-node-x12__850_fat.edi');
     expect(interchanges).toHaveLength(2);
-    expect(find(all, 'DUPLICATE_INTERCHANGE', '000003438')).toMatchObject({ interchangeIndex: 1, codes: { ta105: '025' } });
+    expect(find(all, 'DUPLICATE_INTERCHANGE', '000003438')).toMatchObject({
+      interchangeIndex: 1,
+      codes: { ta105: '025' },
+    });
   });
 
   it('node-x12 856: ISA11 "-" in 00406 is the repetition separator, so "31139-0020" is a repeated element', () => {
@@ -132,7 +143,9 @@ describe.skipIf(!present)('third-party corpus (skipped when /work/shared/corpus 
   });
 
   it('staedi invalid999: SE01=16 for 18 segments', () => {
-    expect(find(parse('x12/xlate-staedi__invalid999.edi').all, 'SET_COUNT_MISMATCH', '16')).toMatchObject({ segmentPosition: 18 });
+    expect(find(parse('x12/xlate-staedi__invalid999.edi').all, 'SET_COUNT_MISMATCH', '16')).toMatchObject({
+      segmentPosition: 18,
+    });
   });
 
   it('staedi dual: two groups; the PO group is 003010 with a six-digit GS04', () => {
@@ -156,7 +169,8 @@ describe.skipIf(!present)('third-party corpus (skipped when /work/shared/corpus 
     expect(find(parse(wrapped).all, 'LINE_BREAK_IN_SEGMENT')).toBeDefined();
     const lenient = parse(wrapped, { ignoreExtraneousLineBreaks: true });
     expect(lenient.all.map((i) => i.code)).toEqual(parse(plain).all.map((i) => i.code));
-    const shape = (r: ParseResult) => JSON.stringify(r.interchanges.flatMap(sets).map((s) => s.segments.map((x) => [x.tag, x.elements])));
+    const shape = (r: ParseResult) =>
+      JSON.stringify(r.interchanges.flatMap(sets).map((s) => s.segments.map((x) => [x.tag, x.elements])));
     expect(shape(lenient)).toBe(shape(parse(plain)));
   });
 
@@ -197,16 +211,24 @@ describe.skipIf(!present)('third-party corpus (skipped when /work/shared/corpus 
     expect(find(all, 'INVALID_TIME')).toBeDefined();
   });
 
-  it('smooks: UNA repetition *, Tolkien?\'s released; UNT01=36 for 35; BAD_ORDERS UNT01=22 for 57', () => {
+  it("smooks: UNA repetition *, Tolkien?'s released; UNT01=36 for 35; BAD_ORDERS UNT01=22 for 57", () => {
     const invoic = parse('edifact/smooks-smooks-edi-cartridge__INVOIC_D.03B_Interchange_with_UNA.txt');
     expect(invoic.interchanges[0]!.delimiters.repetition).toBe('*');
     expect(JSON.stringify(invoic.interchanges[0]!.groups)).toContain("Tolkien's");
     expect(find(invoic.all, 'SET_COUNT_MISMATCH', '36')).toBeDefined();
-    expect(find(parse('edifact/smooks-smooks-edi-cartridge__BAD_ORDERS_D.03B_Interchange.txt').all, 'SET_COUNT_MISMATCH', '22')).toBeDefined();
+    expect(
+      find(
+        parse('edifact/smooks-smooks-edi-cartridge__BAD_ORDERS_D.03B_Interchange.txt').all,
+        'SET_COUNT_MISMATCH',
+        '22',
+      ),
+    ).toBeDefined();
     const orders = parse('edifact/smooks-smooks-edi-cartridge__ORDERS_D.03B_Interchange.txt').interchanges[0]!;
     expect(orders.delimiters.repetition).toBe('*');
     const com = sets(orders)[0]!.segments.find((s) => s.tag === 'COM')!;
-    expect(com.elements[0]).toMatchObject({ repeats: [{ components: ['s11', 'AA'] }, { components: ['s21', 'AA'] }, { components: ['s31', 'AA'] }] });
+    expect(com.elements[0]).toMatchObject({
+      repeats: [{ components: ['s11', 'AA'] }, { components: ['s21', 'AA'] }, { components: ['s31', 'AA'] }],
+    });
   });
 
   it('EDI.Net ORDRSP (one line): UNT count and reference wrong, UNZ reference wrong, released +', () => {
@@ -219,7 +241,9 @@ describe.skipIf(!present)('third-party corpus (skipped when /work/shared/corpus 
   });
 
   it('EDI.Net IFCSUM: UNT01=787 for 27 segments', () => {
-    expect(find(parse('edifact/indice-co-EDI.Net__edifact.D01B.IFCSUM.EDI').all, 'SET_COUNT_MISMATCH', '787')).toBeDefined();
+    expect(
+      find(parse('edifact/indice-co-EDI.Net__edifact.D01B.IFCSUM.EDI').all, 'SET_COUNT_MISMATCH', '787'),
+    ).toBeDefined();
   });
 
   it('EDI.Net Paiement: UNOL:3 (ISO-8859-15), UNG/UNE, released apostrophes, zero-padded UNT count 000100 for 10', () => {

@@ -11,7 +11,12 @@ import { describe, expect, it } from 'vitest';
 import { parseEdi } from '@edigate/edi';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-const ours = ['valid-850-4010.edi', 'valid-850-4010-crlf.edi', 'valid-850-4010-one-line.edi', 'valid-856-5010-repetition.edi'].map((f) => here(`./fixtures/x12/${f}`));
+const ours = [
+  'valid-850-4010.edi',
+  'valid-850-4010-crlf.edi',
+  'valid-850-4010-one-line.edi',
+  'valid-856-5010-repetition.edi',
+].map((f) => here(`./fixtures/x12/${f}`));
 const corpusDir = here('../../../shared/corpus/x12/');
 const corpus = [
   'aaronhuggins-node-x12__850.edi',
@@ -31,20 +36,26 @@ interface NodeX12Interchange {
 }
 
 describe('differential against node-x12', () => {
-  it.each(files.map((f) => [f.split('/').pop()!, f]))('%s: same structure, control numbers and segment counts', (_name, file) => {
-    const text = readFileSync(file, 'latin1');
-    const theirs = new X12Parser(true).parse(text) as unknown as NodeX12Interchange;
-    const expected = [
-      [
-        Number(theirs.header.valueOf(13)),
-        theirs.functionalGroups.map((g) => [g.header.valueOf(6), g.transactions.map((t) => [t.header.valueOf(2), t.segments.length + 2])]),
-      ],
-    ];
-    const result = parseEdi(readFileSync(file));
-    const actual = result.interchanges.map((ic) => [
-      Number(ic.controlNumber),
-      ic.groups.map((g) => [g.controlNumber, g.sets.map((s) => [s.controlNumber, s.segments.length])]),
-    ]);
-    expect(actual).toEqual(expected);
-  });
+  it.each(files.map((f) => [f.split('/').pop()!, f]))(
+    '%s: same structure, control numbers and segment counts',
+    (_name, file) => {
+      const text = readFileSync(file, 'latin1');
+      const theirs = new X12Parser(true).parse(text) as unknown as NodeX12Interchange;
+      const expected = [
+        [
+          Number(theirs.header.valueOf(13)),
+          theirs.functionalGroups.map((g) => [
+            g.header.valueOf(6),
+            g.transactions.map((t) => [t.header.valueOf(2), t.segments.length + 2]),
+          ]),
+        ],
+      ];
+      const result = parseEdi(readFileSync(file));
+      const actual = result.interchanges.map((ic) => [
+        Number(ic.controlNumber),
+        ic.groups.map((g) => [g.controlNumber, g.sets.map((s) => [s.controlNumber, s.segments.length])]),
+      ]);
+      expect(actual).toEqual(expected);
+    },
+  );
 });

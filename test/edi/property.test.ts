@@ -29,7 +29,10 @@ const ediLike = fc
     return out;
   });
 
-const anyBytes = fc.oneof(fc.uint8Array({ maxLength: 400 }).map((b) => Buffer.from(b)), ediLike);
+const anyBytes = fc.oneof(
+  fc.uint8Array({ maxLength: 400 }).map((b) => Buffer.from(b)),
+  ediLike,
+);
 
 async function streamed(data: Uint8Array, cuts: number[]): Promise<Interchange[]> {
   const out: Interchange[] = [];
@@ -79,8 +82,24 @@ describe('properties', () => {
   it('parse → serialize → parse keeps the structure (set bodies) when the delimiters are sound', () => {
     // Missing trailers are written by the serializer, so the set bodies (trailer excluded) are compared.
     const bodies = (ics: Interchange[]) =>
-      ics.flatMap((i) => i.groups.flatMap((g) => g.sets.map((s) => s.segments.slice(0, s.complete ? -1 : undefined).map((seg) => seg.tag).join(' '))));
-    const unsound = new Set(['INVALID_ELEMENT_SEPARATOR', 'INVALID_COMPONENT_SEPARATOR', 'INVALID_SEGMENT_TERMINATOR', 'AMBIGUOUS_DELIMITERS', 'INVALID_SEGMENT_TAG', 'HEADER_INCOMPLETE']);
+      ics.flatMap((i) =>
+        i.groups.flatMap((g) =>
+          g.sets.map((s) =>
+            s.segments
+              .slice(0, s.complete ? -1 : undefined)
+              .map((seg) => seg.tag)
+              .join(' '),
+          ),
+        ),
+      );
+    const unsound = new Set([
+      'INVALID_ELEMENT_SEPARATOR',
+      'INVALID_COMPONENT_SEPARATOR',
+      'INVALID_SEGMENT_TERMINATOR',
+      'AMBIGUOUS_DELIMITERS',
+      'INVALID_SEGMENT_TAG',
+      'HEADER_INCOMPLETE',
+    ]);
     fc.assert(
       fc.property(ediLike, (data) => {
         for (const ic of parseEdi(data).interchanges) {
