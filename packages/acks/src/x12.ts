@@ -8,6 +8,7 @@ import {
   isValidDate,
   isValidTime,
   isX12Version5010OrLater,
+  x12IdQualifiers,
   x12Notes,
   type Delimiters,
   type EdiIssue,
@@ -17,6 +18,7 @@ import {
   type PartyId,
   type Segment,
   type TransactionSet,
+  type X12ElementNote,
 } from '@edigate/edi';
 import { composite, controlNumber, distinctCodes, echo, hasErrors, segment, type AckClock } from './common.js';
 
@@ -117,14 +119,7 @@ interface SegmentNote {
   position: number;
   loopId?: string;
   code: string;
-  elements: {
-    element: number;
-    component?: number;
-    repetition?: number;
-    elementRef?: string;
-    code: string;
-    badValue?: string;
-  }[];
+  elements: X12ElementNote[];
 }
 
 /**
@@ -369,16 +364,6 @@ export interface X12InterchangeOptions {
   encoding?: string;
 }
 
-// X12 I05 Interchange ID Qualifier (005010 list: 01–38, AM, NR, SA, SN, ZZ), as the envelope checker reads it.
-const idQualifiers = new Set([
-  ...Array.from({ length: 38 }, (_, i) => String(i + 1).padStart(2, '0')),
-  'AM',
-  'NR',
-  'SA',
-  'SN',
-  'ZZ',
-]);
-
 /**
  * An ISA party fit for our ISA: a qualifier outside I05 (the partner's ISA was
  * unreadable there) becomes ZZ (mutually defined), an empty id `UNKNOWN`.
@@ -386,7 +371,7 @@ const idQualifiers = new Set([
 function isaParty(p: PartyId, d: Delimiters): { qualifier: string; id: string } {
   const qualifier = echo(p.qualifier.trim(), d);
   const id = echo(p.id.trim(), d, 15);
-  return { qualifier: idQualifiers.has(qualifier) ? qualifier : 'ZZ', id: pad(id === '' ? 'UNKNOWN' : id, 15) };
+  return { qualifier: x12IdQualifiers.has(qualifier) ? qualifier : 'ZZ', id: pad(id === '' ? 'UNKNOWN' : id, 15) };
 }
 
 function pad(value: string, width: number): string {

@@ -312,3 +312,13 @@ export const Contrl = {
   trailingSeparator: '45',
   characterSetNotSupported: '46',
 } as const;
+
+/** X12 I05 Interchange ID Qualifier, the 005010 list (01–38, AM, NR, SA, SN, ZZ): what ISA05/ISA07 may hold. */
+export const x12IdQualifiers: ReadonlySet<string> = new Set([
+  ...Array.from({ length: 38 }, (_, i) => String(i + 1).padStart(2, '0')),
+  'AM',
+  'NR',
+  'SA',
+  'SN',
+  'ZZ',
+]);

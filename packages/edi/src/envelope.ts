@@ -1,4 +1,4 @@
-import { Ak502, Ak905, Contrl, Ta105 } from './codes.js';
+import { Ak502, Ak905, Contrl, Ta105, x12IdQualifiers } from './codes.js';
 import { IssueCode, makeIssue, type IssueCodeValue, type IssueInit } from './issues.js';
 import type {
   EdiIssue,
@@ -60,15 +60,6 @@ const isaNoteCodes = [
 // X12 I01, I03: authorization / security information qualifiers.
 const isa01Codes = new Set(['00', '01', '02', '03', '04', '05', '06']);
 const isa03Codes = new Set(['00', '01']);
-// X12 I05 interchange ID qualifier (005010 list).
-const idQualifiers = new Set([
-  ...Array.from({ length: 38 }, (_, i) => String(i + 1).padStart(2, '0')),
-  'AM',
-  'NR',
-  'SA',
-  'SN',
-  'ZZ',
-]);
 
 const digits = /^\d+$/;
 
@@ -528,9 +519,9 @@ export class EnvelopeBuilder {
     if (!isa01Codes.has(f(1)))
       bad(1, 'is not an authorization information qualifier', Ta105.invalidAuthorizationQualifier);
     if (!isa03Codes.has(f(3))) bad(3, 'is not a security information qualifier', Ta105.invalidSecurityQualifier);
-    if (!idQualifiers.has(f(5).trim())) bad(5, 'is not an interchange ID qualifier', Ta105.invalidSenderQualifier);
+    if (!x12IdQualifiers.has(f(5).trim())) bad(5, 'is not an interchange ID qualifier', Ta105.invalidSenderQualifier);
     if (f(6).trim() === '') bad(6, 'is empty', Ta105.invalidSenderId);
-    if (!idQualifiers.has(f(7).trim())) bad(7, 'is not an interchange ID qualifier', Ta105.invalidReceiverQualifier);
+    if (!x12IdQualifiers.has(f(7).trim())) bad(7, 'is not an interchange ID qualifier', Ta105.invalidReceiverQualifier);
     if (f(8).trim() === '') bad(8, 'is empty', Ta105.invalidReceiverId);
     if (f(9).length !== 6 || !isValidDate(f(9)))
       bad(9, 'is not a valid date YYMMDD', Ta105.invalidDate, IssueCode.invalidDate);
