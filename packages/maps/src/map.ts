@@ -12,7 +12,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node, t
 import { dateFormats, type DateFormat, type TimeFormat, x12UnitToRec20, currencyExponents } from './convert.js';
 import type { MapIssue, RuleLocation } from './issues.js';
 import { parseElementRef, parsePath, type ElementRef, type Path } from './path.js';
-import { checkMapFile } from './mapFile.js';
+import { checkMapFile, editDistance } from './mapFile.js';
 import { documentSchemas, type DocumentType } from './schema.js';
 import { setOutline, type SetOutline } from './structures.js';
 
@@ -115,18 +115,10 @@ function unknownCalls(
 
 /** The library function closest to a misspelt name (edit distance ≤ 3, or a shared prefix). */
 function closestFunction(name: string): string | undefined {
-  const distance = (a: string, b: string): number => {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-    for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-    for (let i = 1; i <= a.length; i++)
-      for (let j = 1; j <= b.length; j++)
-        d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    return d[a.length]![b.length]!;
-  };
   let best: string | undefined;
   let bestD = 4;
   for (const f of jsonataFunctions) {
-    const dist = f.startsWith(name) || name.startsWith(f) ? 1 : distance(name.toLowerCase(), f.toLowerCase());
+    const dist = f.startsWith(name) || name.startsWith(f) ? 1 : editDistance(name.toLowerCase(), f.toLowerCase());
     if (dist < bestD) [best, bestD] = [f, dist];
   }
   return best;

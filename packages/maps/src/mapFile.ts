@@ -230,8 +230,8 @@ const examples: Record<string, string> = {
   expr: "expr: '$value'",
 };
 
-/** Edit distance, for "did you mean" (names here are short). */
-function distance(a: string, b: string): number {
+/** Edit distance (Levenshtein), for "did you mean" (names here are short). */
+export function editDistance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
   for (let j = 1; j <= b.length; j++) d[0]![j] = j;
   for (let i = 1; i <= a.length; i++)
@@ -245,7 +245,7 @@ export function closestName(name: string, allowed: readonly string[]): string | 
   let best: string | undefined;
   let bestD = Math.max(2, Math.floor(name.length / 3)) + 1;
   for (const a of allowed) {
-    const d = distance(name.toLowerCase(), a.toLowerCase());
+    const d = editDistance(name.toLowerCase(), a.toLowerCase());
     if (d < bestD) [best, bestD] = [a, d];
   }
   return best;
