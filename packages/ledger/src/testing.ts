@@ -153,15 +153,14 @@ export interface TestDriver {
   cleanup(): Promise<void>;
 }
 
-/** The drivers to run a test file on: PGlite always, pg when a server is found (else with `skip` set). */
-export async function testDrivers(): Promise<TestDriver[]> {
-  const pgInfo = await findTestPostgres();
+/** A PGlite driver: one in-memory instance (in this thread or a worker thread) shared by every call, from the migrated template. */
+function sharedPgliteDriver(name: 'pglite' | 'pglite-thread', thread: boolean): TestDriver {
   let shared: Promise<Database> | undefined;
-  const pgliteDriver: TestDriver = {
-    name: 'pglite',
+  return {
+    name,
     async open(opts = {}) {
       shared ??= pgliteTemplate().then(async (loadDataDir) => {
-        const db = await openDatabase({ loadDataDir }).catch(() => openDatabase({}));
+        const db = await openDatabase({ loadDataDir, thread }).catch(() => openDatabase({ thread }));
         await migrate(db);
         return db;
       });
@@ -171,21 +170,13 @@ export async function testDrivers(): Promise<TestDriver[]> {
       if (shared) await (await shared).close();
     },
   };
-  let sharedThread: Promise<Database> | undefined;
-  const pgliteThreadDriver: TestDriver = {
-    name: 'pglite-thread',
-    async open(opts = {}) {
-      sharedThread ??= pgliteTemplate().then(async (loadDataDir) => {
-        const db = await openDatabase({ loadDataDir, thread: true }).catch(() => openDatabase({ thread: true }));
-        await migrate(db);
-        return db;
-      });
-      return new Ledger(await sharedThread, opts);
-    },
-    async cleanup() {
-      if (sharedThread) await (await sharedThread).close();
-    },
-  };
+}
+
+/** The drivers to run a test file on: PGlite always, pg when a server is found (else with `skip` set). */
+export async function testDrivers(): Promise<TestDriver[]> {
+  const pgInfo = await findTestPostgres();
+  const pgliteDriver = sharedPgliteDriver('pglite', false);
+  const pgliteThreadDriver = sharedPgliteDriver('pglite-thread', true);
   if (pgInfo.url === undefined) {
     const reason = pgInfo.reason;
     console.warn(`[ledger tests] PostgreSQL tests skip: ${reason}`);
