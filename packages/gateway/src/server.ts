@@ -4,7 +4,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { Archive, type ArchivedEntry, type ArchiveWriter } from './archive.js';
 import { HttpError } from './httpError.js';
 import type { Logger } from './logger.js';
-import type { Recorder } from './recorder.js';
+import type { ArchiveRecordInput, Recorder } from './recorder.js';
 import { errorSummary, handleInbound, type HttpReply, type InboundDeps } from './as2/inbound.js';
 import { handleIncomingMdn, looksLikeMdn } from './as2/mdnIntake.js';
 
@@ -150,12 +150,14 @@ async function receiveAs2(deps: AppDeps, req: IncomingMessage, res: ServerRespon
   }
   let reply: HttpReply;
   let archiveId: number | undefined;
+  // The raw request's archive row: written here, or by handleInbound together with the message row.
+  const rawEntry: ArchiveRecordInput = {
+    ...archived,
+    kind: outcome.kind === 'complete' ? 'as2-request' : `as2-request-${outcome.kind}`,
+    ...(typeof req.headers['content-type'] === 'string' ? { mediaType: req.headers['content-type'] } : {}),
+  };
   const recordRaw = async () => {
-    ({ id: archiveId } = await deps.recorder.recordArchive({
-      ...archived,
-      kind: outcome.kind === 'complete' ? 'as2-request' : `as2-request-${outcome.kind}`,
-      ...(typeof req.headers['content-type'] === 'string' ? { mediaType: req.headers['content-type'] } : {}),
-    }));
+    ({ id: archiveId } = await deps.recorder.recordArchive(rawEntry));
     return archiveId;
   };
   try {
@@ -172,13 +174,12 @@ async function receiveAs2(deps: AppDeps, req: IncomingMessage, res: ServerRespon
       res.setHeader('connection', 'close');
       throw new HttpError('PAYLOAD_TOO_LARGE', `the body is larger than ${deps.maxBodySize} bytes`);
     }
-    // An AS2 message's raw-request row is written by handleInbound together with its message row.
     reply = looksLikeMdn(req.headers, outcome.body)
       ? await handleIncomingMdn(deps, { headers: req.headers, body: outcome.body, archiveId: await recordRaw() })
       : await handleInbound(deps, {
           headers: req.headers,
           body: outcome.body,
-          archived,
+          rawEntry,
           onArchiveId: (id) => (archiveId = id),
         });
   } finally {

@@ -2,7 +2,7 @@ import type { PrivateDecryptFunction } from '@edigate/as2';
 import type { Archive, ArchivedEntry } from '../archive.js';
 import { HttpError } from '../httpError.js';
 import type { Logger } from '../logger.js';
-import type { As2MessageCompletion, JobQueue, RecordedMessage, Recorder } from '../recorder.js';
+import type { ArchiveRecordInput, As2MessageCompletion, JobQueue, RecordedMessage, Recorder } from '../recorder.js';
 import type { PartnerProfile } from '../config/load.js';
 import { unquoteAs2Name, type PartnerDirectory, type PartnerSecuritySettings } from './partners.js';
 
@@ -123,16 +123,13 @@ export async function handleInbound(
   req: {
     headers: RequestHeaders;
     body: Buffer;
-    archived: ArchivedEntry;
+    /** The raw request's archive entry (hash, location, size, kind, media type), recorded here with the message row. */
+    rawEntry: ArchiveRecordInput;
     /** The archive row of the raw request, once recorded (for the caller's logs). */
     onArchiveId?: (id: number) => void;
   },
 ): Promise<HttpReply> {
-  const rawEntry = {
-    ...req.archived,
-    kind: 'as2-request',
-    ...(typeof req.headers['content-type'] === 'string' ? { mediaType: req.headers['content-type'] } : {}),
-  };
+  const { rawEntry } = req;
   let partner: PartnerProfile, as2From: string, as2To: string;
   try {
     ({ partner, as2From, as2To } = identify(deps.partners, req.headers));
@@ -158,7 +155,7 @@ export async function handleInbound(
   const recording = deps.recorder.recordAs2Request(rawEntry, {
     direction: 'inbound',
     partnerId: partner.id,
-    messageId: headerMessageId || `(no-message-id)-${req.archived.sha256}`,
+    messageId: headerMessageId || `(no-message-id)-${rawEntry.sha256}`,
     as2From,
     as2To,
     ...(subject ? { subject } : {}),
