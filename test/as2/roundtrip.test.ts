@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 /**
  * Our sender → our receiver over HTTP, for every algorithm and layering, with
  * sync and async MDNs. Gateway A is "us" (ledger on PGlite in memory);
@@ -121,6 +121,20 @@ describe('edigate sender → edigate receiver over HTTP', () => {
     const row = await a.recorder.findAs2Message({ direction: 'inbound', partnerId: 'rt', messageId: r.messageId });
     expect(row?.status).toBe('processed');
     expect(row?.mic).toBe(r.mic.digest);
+  });
+
+  it('archive.syncPayloadBeforeMdn: the payload file is on disk when the MDN arrives', async () => {
+    const payload = Buffer.concat([X12, Buffer.from(`${randomUUID()}\r\n`)]);
+    const r = await sendMessage({
+      config: partnerConfig,
+      partner: partnerWith(cases[0]!.as2, false),
+      payload,
+      recorder: bRecorder,
+      archive: b.archive,
+    });
+    expect(r.status).toBe('delivered');
+    // No waiting: with this setting the answer came only once the payload was durable.
+    expect(existsSync(a.archive.locate('payload', createHash('sha256').update(payload).digest('hex')))).toBe(true);
   });
 
   it('async MDN, every combination (sent together; the MDNs come back through the durable job queue)', async () => {

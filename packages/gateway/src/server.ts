@@ -1,7 +1,7 @@
 import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { Archive, type ArchivedEntry, type ArchiveWriter } from './archive.js';
+import { Archive, type ArchiveWriter } from './archive.js';
 import { HttpError } from './httpError.js';
 import type { Logger } from './logger.js';
 import type { ArchiveRecordInput, Recorder } from './recorder.js';
@@ -136,28 +136,28 @@ async function receiveAs2(deps: AppDeps, req: IncomingMessage, res: ServerRespon
       ? ({ kind: 'too-large' } as const)
       : await readBody(req, writer, deps.maxBodySize);
   // Nothing is answered before the raw request is durable (ARCHITECTURE.md:
-  // nothing received is lost). Its name (hash) is known as soon as the I/O
-  // thread has hashed the last bytes; the unwrap runs while the fsync is in
-  // flight instead of after it.
+  // nothing received is lost). Its name (hash) comes from the I/O thread;
+  // the unwrap starts at once, the message row is written once the name is
+  // known, and the fsync runs meanwhile.
   const sealed = writer.seal();
   const durable = sealed.durable;
   durable.catch(() => undefined); // awaited below; this only keeps an early failure from counting as unhandled
-  let archived: ArchivedEntry;
-  try {
-    archived = await sealed.entry;
-  } catch (err) {
-    throw new HttpError('INTERNAL', 'the request could not be archived', { cause: err });
-  }
   let reply: HttpReply;
   let archiveId: number | undefined;
   // The raw request's archive row: written here, or by handleInbound together with the message row.
-  const rawEntry: ArchiveRecordInput = {
-    ...archived,
-    kind: outcome.kind === 'complete' ? 'as2-request' : `as2-request-${outcome.kind}`,
-    ...(typeof req.headers['content-type'] === 'string' ? { mediaType: req.headers['content-type'] } : {}),
-  };
+  const rawEntry: Promise<ArchiveRecordInput> = sealed.entry.then(
+    (archived) => ({
+      ...archived,
+      kind: outcome.kind === 'complete' ? 'as2-request' : `as2-request-${outcome.kind}`,
+      ...(typeof req.headers['content-type'] === 'string' ? { mediaType: req.headers['content-type'] } : {}),
+    }),
+    (err: unknown) => {
+      throw new HttpError('INTERNAL', 'the request could not be archived', { cause: err });
+    },
+  );
+  rawEntry.catch(() => undefined); // awaited where it is used
   const recordRaw = async () => {
-    ({ id: archiveId } = await deps.recorder.recordArchive(rawEntry));
+    ({ id: archiveId } = await deps.recorder.recordArchive(await rawEntry));
     return archiveId;
   };
   try {
@@ -165,7 +165,7 @@ async function receiveAs2(deps: AppDeps, req: IncomingMessage, res: ServerRespon
     if (outcome.kind === 'aborted') {
       await durable;
       deps.log.warn(
-        { archiveId, bytes: archived.size, remote: req.socket.remoteAddress },
+        { archiveId, bytes: (await rawEntry).size, remote: req.socket.remoteAddress },
         'request aborted by the client; partial bytes archived',
       );
       return;

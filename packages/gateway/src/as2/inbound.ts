@@ -123,8 +123,11 @@ export async function handleInbound(
   req: {
     headers: RequestHeaders;
     body: Buffer;
-    /** The raw request's archive entry (hash, location, size, kind, media type), recorded here with the message row. */
-    rawEntry: ArchiveRecordInput;
+    /**
+     * The raw request's archive entry (hash, location, size, kind, media
+     * type), recorded here with the message row; the unwrap does not wait for it.
+     */
+    rawEntry: Promise<ArchiveRecordInput>;
     /** The archive row of the raw request, once recorded (for the caller's logs). */
     onArchiveId?: (id: number) => void;
   },
@@ -138,7 +141,7 @@ export async function handleInbound(
       throw new HttpError('PAYLOAD_TOO_LARGE', `the body is larger than ${limit} bytes allowed for this partner`);
   } catch (err) {
     // Refused before any message row: the raw request is still indexed.
-    req.onArchiveId?.((await deps.recorder.recordArchive(rawEntry)).id);
+    req.onArchiveId?.((await deps.recorder.recordArchive(await rawEntry)).id);
     throw err;
   }
   const security = deps.partners.security(partner)!;
@@ -152,16 +155,18 @@ export async function handleInbound(
   // The insert runs while the message is unwrapped; the unwrap asks for its
   // outcome (isDuplicate) only once the signature is checked.
   // One statement records the raw request's archive entry and the message row.
-  const recording = deps.recorder.recordAs2Request(rawEntry, {
-    direction: 'inbound',
-    partnerId: partner.id,
-    messageId: headerMessageId || `(no-message-id)-${rawEntry.sha256}`,
-    as2From,
-    as2To,
-    ...(subject ? { subject } : {}),
-    status: 'received',
-    ...mdnRequestOf(req.headers),
-  });
+  const recording = rawEntry.then((entry) =>
+    deps.recorder.recordAs2Request(entry, {
+      direction: 'inbound',
+      partnerId: partner.id,
+      messageId: headerMessageId || `(no-message-id)-${entry.sha256}`,
+      as2From,
+      as2To,
+      ...(subject ? { subject } : {}),
+      status: 'received',
+      ...mdnRequestOf(req.headers),
+    }),
+  );
   recording.then((r) => req.onArchiveId?.(r.archiveId)).catch(() => undefined); // awaited below
   const isRepeat = (r: RecordedMessage) =>
     r.duplicate && r.original.status !== 'failed' && r.original.status !== 'received';
@@ -204,11 +209,12 @@ export async function handleInbound(
     // The answer waits for the raw request to be durable (server.ts): it holds
     // the payload, and every step can be re-run from it (ARCHITECTURE.md,
     // replay), so "processed" never names bytes we could lose. The payload's
-    // own file is written meanwhile and is durable before the payload is
-    // handed on; with `archive.syncPayloadBeforeMdn` the answer waits for it
-    // too (docs/as2.md, "The receive path and the archive").
+    // own file is written once the answer is out and is durable before the
+    // payload is handed on; with `archive.syncPayloadBeforeMdn` the answer
+    // waits for it too (docs/as2.md, "The receive path and the archive").
+    const payloadContent = result.payload && !failed && !duplicate ? result.payload.content : undefined;
     const payloadWrite =
-      result.payload && !failed && !duplicate ? deps.archive.put('payload', result.payload.content) : undefined;
+      payloadContent && deps.syncPayloadBeforeMdn ? deps.archive.put('payload', payloadContent) : undefined;
     payloadWrite?.catch(() => undefined); // awaited below; an early failure must not count as unhandled
     log.info(
       {
@@ -227,7 +233,7 @@ export async function handleInbound(
     let mdnEntry: ArchivedEntry | undefined;
     const builtMdn = result.mdnRequest ? result.buildMdn() : undefined;
     builtMdn?.catch(() => undefined); // awaited below
-    const payloadSynced = deps.syncPayloadBeforeMdn ? await payloadWrite : undefined;
+    const payloadSynced = await payloadWrite;
     if (!result.mdnRequest) {
       reply = {
         status: 200,
@@ -268,11 +274,13 @@ export async function handleInbound(
     // files and index rows that a replay of the archive restores.
     const before = reply.after;
     reply.after = async () => {
+      const laterWrite = payloadSynced || !payloadContent ? undefined : deps.archive.put('payload', payloadContent);
+      laterWrite?.catch(() => undefined); // awaited below
       if (before) await before();
       let payloadEntry = payloadSynced;
-      if (payloadEntry === undefined && payloadWrite) {
+      if (laterWrite) {
         try {
-          payloadEntry = await payloadWrite;
+          payloadEntry = await laterWrite;
         } catch (err) {
           // The MDN is out and the raw request is on disk: the payload is not lost, but it goes no further until replayed.
           log.error({ err: errorSummary(err) }, 'the payload could not be archived; replay the raw request');
