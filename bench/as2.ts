@@ -166,29 +166,41 @@ async function measure(o: {
 }
 
 /**
- * The transport alone: the same message bodies posted, one at a time, to a
- * Node server in another process that only reads them and answers 3 kB.
- * Median ms.
+ * A reference server in another process (`script`, replying `{ port }` over
+ * IPC), posted the same message bodies one at a time, as the gateway is:
+ * median ms.
+ *
+ * - bench/as2Echo.ts, the transport alone: reads each body and answers 3 kB.
+ * - bench/as2Minimal.ts, the least a receiver can do: HTTP, the floor's
+ *   cryptography and an fdatasynced copy of the body, nothing else.
  */
-async function httpFloor(o: { size: Size; runs: number; us: Pair; them: Pair }): Promise<number> {
-  const child = fork(fileURLToPath(new URL('./as2Echo.ts', import.meta.url)), [], {
+async function reference(o: {
+  script: string;
+  args?: string[];
+  size: Size;
+  runs: number;
+  us: Pair;
+  them: Pair;
+}): Promise<number> {
+  const child = fork(fileURLToPath(new URL(o.script, import.meta.url)), o.args ?? [], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m: { port: number }) => resolve(m.port));
-    child.once('exit', (c) => reject(new Error(`echo server exited ${c}`)));
+    child.once('exit', (c) => reject(new Error(`${o.script} exited ${c}`)));
   });
   const agent = new http.Agent({ keepAlive: true });
   try {
     const m = builder(crypto.randomBytes(o.size.bytes), o.us, o.them)();
-    await post(agent, port, m);
+    for (let i = 0; i < 5; i++) await post(agent, port, m);
     const times: number[] = [];
+    // The gateway's cadence: one at a time, 100 ms apart.
     for (let i = 0; i < Math.max(o.runs * 2, 10); i++) {
+      await new Promise((r) => setTimeout(r, 100));
       const t = performance.now();
       await post(agent, port, m);
       times.push(performance.now() - t);
-      await new Promise((r) => setTimeout(r, 20));
     }
     return median(times);
   } finally {
@@ -337,7 +349,10 @@ export default async function as2Bench(args: string[]): Promise<string> {
   let libRatio1m: number | undefined;
   let rate10kMem: number | undefined;
   let rate10kPg: number | undefined;
-  const floors = new Map<number, { floorMs: number; opensslMs?: number; libMs: number; transportMs: number }>();
+  const floors = new Map<
+    number,
+    { floorMs: number; opensslMs?: number; libMs: number; transportMs: number; minimalMs: number }
+  >();
   try {
     // A PostgreSQL ledger too when DATABASE_URL is set (give it a fresh `?schema=`).
     const modes = process.env.DATABASE_URL ? (['ledger', 'pg', 'memory'] as const) : (['ledger', 'memory'] as const);
@@ -357,11 +372,21 @@ export default async function as2Bench(args: string[]): Promise<string> {
           const r = await measure({ size, port, agent, runs, us, them, home }).finally(() => agent.destroy());
           if (!floors.has(size.bytes)) {
             const libMs = await inProcess({ size, runs, us, them });
-            const transportMs = await httpFloor({ size, runs, us, them });
+            const transportMs = await reference({ script: './as2Echo.ts', size, runs, us, them });
+            const minimalDir = mkdtempSync(path.join(os.tmpdir(), 'edigate-bench-minimal-'));
+            const minimalMs = await reference({
+              script: './as2Minimal.ts',
+              args: [minimalDir, ...(noFsync ? ['nofsync'] : [])],
+              size,
+              runs,
+              us,
+              them,
+            }).finally(() => rmSync(minimalDir, { recursive: true, force: true }));
             floors.set(size.bytes, {
               ...floor({ size, runs, us, them, home, probeBody: r.probeBody }),
               libMs,
               transportMs,
+              minimalMs,
             });
           }
           const f = floors.get(size.bytes)!;
@@ -395,6 +420,7 @@ export default async function as2Bench(args: string[]): Promise<string> {
             fmt(f.floorMs),
             `${fmt(ratio)}×`,
             `${fmt(f.transportMs)} (${fmt(f.transportMs / f.floorMs)}×)`,
+            `${fmt(f.minimalMs)} (${fmt(f.minimalMs / f.floorMs)}×)`,
             f.opensslMs === undefined ? 'n/a' : fmt(f.opensslMs),
           ]);
         }
@@ -425,7 +451,7 @@ export default async function as2Bench(args: string[]): Promise<string> {
       rows,
     ),
     '',
-    'Floor: the same cryptography in process with Node crypto primitives only (RSA key unwrap, AES-256-CBC decrypt, SHA-256 twice, RSA verify, RSA sign of the MDN). `openssl cms`: `-decrypt` then `-verify`, one process each, for reference. Floor and in-process times: median of max(4 × runs, 25) runs (5 at 10 MB). Transport only: the same bodies posted one at a time to a Node server in another process that only reads them and answers 3 kB (bench/as2Echo.ts) — what HTTP alone costs before any work.',
+    'Floor: the same cryptography in process with Node crypto primitives only (RSA key unwrap, AES-256-CBC decrypt, SHA-256 twice, RSA verify, RSA sign of the MDN). `openssl cms`: `-decrypt` then `-verify`, one process each, for reference. Floor and in-process times: median of max(4 × runs, 25) runs (5 at 10 MB). Transport only: the same bodies posted one at a time, 100 ms apart, to a Node server in another process that only reads them and answers 3 kB (bench/as2Echo.ts) — what HTTP alone costs before any work. Minimal receiver: the same, to a server that does only the floor\'s cryptography on the body and writes an fdatasynced copy of it in a worker thread before answering (bench/as2Minimal.ts) — the least any receiver with a durable archive can take here; no MIME, CMS parsing or ledger.',
     '',
     table(
       [
@@ -436,6 +462,7 @@ export default async function as2Bench(args: string[]): Promise<string> {
         'floor ms',
         'HTTP ÷ floor',
         'transport only, ms (× floor)',
+        'minimal receiver, ms (× floor)',
         'openssl cms ms',
       ],
       floorRows,
