@@ -451,7 +451,7 @@ export default async function as2Bench(args: string[]): Promise<string> {
       rows,
     ),
     '',
-    'Floor: the same cryptography in process with Node crypto primitives only (RSA key unwrap, AES-256-CBC decrypt, SHA-256 twice, RSA verify, RSA sign of the MDN). `openssl cms`: `-decrypt` then `-verify`, one process each, for reference. Floor and in-process times: median of max(4 × runs, 25) runs (5 at 10 MB). Transport only: the same bodies posted one at a time, 100 ms apart, to a Node server in another process that only reads them and answers 3 kB (bench/as2Echo.ts) — what HTTP alone costs before any work. Minimal receiver: the same, to a server that does only the floor\'s cryptography on the body and writes an fdatasynced copy of it in a worker thread before answering (bench/as2Minimal.ts) — the least any receiver with a durable archive can take here; no MIME, CMS parsing or ledger.',
+    "Floor: the same cryptography in process with Node crypto primitives only (RSA key unwrap, AES-256-CBC decrypt, SHA-256 twice, RSA verify, RSA sign of the MDN). `openssl cms`: `-decrypt` then `-verify`, one process each, for reference. Floor and in-process times: median of max(4 × runs, 25) runs (5 at 10 MB). Transport only: the same bodies posted one at a time, 100 ms apart, to a Node server in another process that only reads them and answers 3 kB (bench/as2Echo.ts) — what HTTP alone costs before any work. Minimal receiver: the same, to a server that does only the floor's cryptography on the body and writes an fdatasynced copy of it in a worker thread before answering (bench/as2Minimal.ts) — the least any receiver with a durable archive can take here; no MIME, CMS parsing or ledger.",
     '',
     table(
       [
