@@ -24,19 +24,21 @@ const signedAttrs = crypto.randomBytes(120);
 const signature = crypto.sign('sha256', signedAttrs, privateKey);
 const answer = Buffer.alloc(3_000, 0x41);
 
+// The writer's code is this constant text; the directory and the fsync switch come as workerData.
 const writer = new Worker(
-  `const { parentPort } = require('node:worker_threads');
+  `const { parentPort, workerData } = require('node:worker_threads');
    const fs = require('node:fs');
+   const path = require('node:path');
    let n = 0;
    parentPort.on('message', ({ id, body }) => {
-     const file = require('node:path').join(${JSON.stringify(dir)}, String(n++ % 64));
+     const file = path.join(workerData.dir, String(n++ % 64));
      fs.open(file, 'w', (e, fd) => {
        if (e) return parentPort.postMessage({ id, error: e.message });
-       const sync = ${fsync ? '(cb) => fs.fdatasync(fd, cb)' : '(cb) => cb(null)'};
+       const sync = workerData.fsync ? (cb) => fs.fdatasync(fd, cb) : (cb) => cb(null);
        fs.write(fd, body, (e2) => sync((e3) => fs.close(fd, () => parentPort.postMessage({ id, error: (e2 || e3)?.message }))));
      });
    });`,
-  { eval: true },
+  { eval: true, workerData: { dir, fsync } },
 );
 const waiting = new Map<number, () => void>();
 writer.on('message', (m: { id: number }) => {
