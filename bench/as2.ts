@@ -59,6 +59,15 @@ function post(
   });
 }
 
+/**
+ * Untimed runs before any timed one, for the floor, the in-process receive and
+ * the reference servers alike. The gateway gets more (a warm-up burst and the
+ * timed bursts before its single messages); fewer than about 30 leave the JIT
+ * and glibc's allocator cold, and the first touch of fresh memory is slow
+ * here (about 3 ms per MB on this VM).
+ */
+const WARM_UPS = 40;
+
 /** The same cryptography as one receive, with Node primitives only: the floor. */
 function floorOnce(o: {
   encryptedKey: Buffer;
@@ -193,7 +202,8 @@ async function reference(o: {
   const agent = new http.Agent({ keepAlive: true });
   try {
     const m = builder(crypto.randomBytes(o.size.bytes), o.us, o.them)();
-    for (let i = 0; i < 5; i++) await post(agent, port, m);
+    // Warmed as long as the gateway is before its single messages (JIT, and the allocator's pools: see WARM_UPS).
+    for (let i = 0; i < WARM_UPS; i++) await post(agent, port, m);
     const times: number[] = [];
     // The gateway's cadence: one at a time, 100 ms apart.
     for (let i = 0; i < Math.max(o.runs * 2, 10); i++) {
@@ -227,7 +237,7 @@ async function inProcess(o: { size: Size; runs: number; us: Pair; them: Pair }):
     if (r.disposition.type !== 'processed' || r.disposition.modifier) throw new Error('in-process receive failed');
     return performance.now() - t;
   };
-  await once();
+  for (let i = 0; i < WARM_UPS; i++) await once();
   const times: number[] = [];
   const samples = o.size.bytes >= 10_000_000 ? Math.max(o.runs, 5) : Math.max(o.runs * 4, 25);
   for (let i = 0; i < samples; i++) times.push(await once());
@@ -253,7 +263,10 @@ function floor(o: { size: Size; runs: number; us: Pair; them: Pair; home: string
   const signature = crypto.sign('sha256', signedAttrs, crypto.createPrivateKey(o.them.privateKey));
   const partnerPublic = crypto.createPublicKey(o.them.certificate);
   const args = { encryptedKey, ourKey, iv, cek, ciphertext, signedAttrs, signature, partnerPublic };
-  floorOnce(args);
+  // Until the allocator reuses its memory: the first runs write their output
+  // to fresh pages, and a first touch costs about 3 ms per MB on this VM (the
+  // floor's median once came out 3× too high that way).
+  for (let i = 0; i < WARM_UPS; i++) floorOnce(args);
   // Many samples: at 10 kB one floor run is well under a millisecond, and one scheduler hiccup would move a median of five.
   const floorMs = median(
     Array.from({ length: o.size.bytes >= 10_000_000 ? Math.max(o.runs, 5) : Math.max(o.runs * 4, 25) }, () =>
