@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { OpensslPeer, hasOpenssl, type TestIdentity } from './cms/opensslPeer.js';
-import { compress, type ContentEncryptionAlgorithm, type KeyTransport } from './cms/index.js';
+import { compress, signDetached, type ContentEncryptionAlgorithm, type KeyTransport } from './cms/index.js';
 import { As2Error } from './errors.js';
 import { parseMdn } from './mdn.js';
 import { computeMic, type MicAlgorithm } from './mic.js';
@@ -334,6 +334,47 @@ describe.skipIf(!hasOpenssl())('AS2 receive', () => {
       const r = await receiveMessage({ headers: msg.headers, body: lfBody }, ctx);
       expect(r.error).toBeUndefined();
       expect(r.mic).toEqual(msg.mic);
+    });
+
+    it('LF-only stored binary part (as mendelson messages are kept on disk): header block made CRLF, binary body as is', async () => {
+      // mendelson signs "Content-Transfer-Encoding: binary" content as it is
+      // (RFC 4130 §7.3.1) under CRLF MIME headers; the stored message lost its
+      // CRs everywhere. The body's own bare LFs must not become CRLF.
+      const body = Buffer.from("UNB+UNOA:2+THEM:14+US:14+140407:0910+5'\nUNH+1+ORDERS:D:96A:UN'\nUNZ+1+5'\n");
+      const entity = Buffer.concat([
+        Buffer.from(
+          'Content-Type: application/EDI-Consent\r\nContent-Transfer-Encoding: binary\r\nContent-Disposition: attachment; filename=payload.txt\r\n\r\n',
+        ),
+        body,
+      ]);
+      const signature = signDetached(entity, {
+        privateKey: them.key,
+        certificate: them.cert,
+        digestAlgorithm: 'sha-256',
+      });
+      const boundary = '----=_Part_211_306083396.1641304626706';
+      const wire = Buffer.concat([
+        Buffer.from(`--${boundary}\r\n`),
+        entity,
+        Buffer.from(
+          `\r\n--${boundary}\r\nContent-Type: application/pkcs7-signature; name=smime.p7s\r\nContent-Transfer-Encoding: base64\r\n\r\n${signature.toString('base64').replace(/.{76}/g, '$&\r\n')}\r\n--${boundary}--\r\n`,
+        ),
+      ]);
+      const stored = Buffer.from(wire.toString('latin1').replace(/\r\n/g, '\n'), 'latin1');
+      const headers = {
+        'as2-from': 'THEM',
+        'as2-to': 'US',
+        'message-id': '<mendelson_opensource_AS2-1641304626706-55@them_us>',
+        'content-type': `multipart/signed; protocol="application/pkcs7-signature"; micalg=sha-256; boundary="${boundary}"`,
+        'disposition-notification-to': 'http://them.example/as2',
+        'disposition-notification-options':
+          'signed-receipt-protocol=optional, pkcs7-signature; signed-receipt-micalg=optional, sha-256',
+      };
+      const r = await receiveMessage({ headers, body: stored }, ctx);
+      expect(r.error).toBeUndefined();
+      expect(r.signed).toBe(true);
+      expect(r.payload?.content).toEqual(body);
+      expect(r.mic).toEqual({ digest: computeMic(entity, 'sha-256'), algorithm: 'sha-256' });
     });
 
     it('AS2-From/AS2-To quoted, header names in any case, Message-ID echoed exactly', async () => {

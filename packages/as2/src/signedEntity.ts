@@ -6,6 +6,7 @@
 import { verifyDetached, type VerifyOptions } from './cms/index.js';
 import { As2Error } from './errors.js';
 import {
+  canonicalizeEntity,
   canonicalizeLineEndings,
   decodeDerBody,
   headerValue,
@@ -47,7 +48,8 @@ export interface FailedSignedEntity {
  * without Content-Transfer-Encoding (IBM Sterling) or base64, and, only after
  * the bytes as received failed, two other readings that still have to
  * verify: the CRLF-canonical form of a message stored with LF line ends
- * (RFC 5751 §3.1.1), and the first part with the CRLF before the boundary,
+ * (RFC 5751 §3.1.1), the same with only the header block made CRLF when the
+ * content is binary (RFC 4130 §7.3.1), and the first part with the CRLF before the boundary,
  * which some senders count as content (RFC 2046 §5.1.1 gives it to the
  * delimiter).
  */
@@ -81,6 +83,12 @@ export function verifySignedEntity(entity: MimeEntity, opts: VerifyOptions): Ver
   if (!verified.ok) {
     const canonical = canonicalizeLineEndings(signedPart);
     if (canonical !== signedPart) readings.push({ signed: canonical, content: canonical });
+    // Binary content stored with LF line ends (mendelson's messages as saved in
+    // pyas2lib's fixtures): the header block was CRLF when signed, the binary
+    // body is as it was (RFC 4130 §7.3.1: binary content is not canonicalized).
+    const headersOnly = canonicalizeEntity(parseEntity(signedPart).value);
+    if (!headersOnly.equals(signedPart) && !headersOnly.equals(canonical))
+      readings.push({ signed: headersOnly, content: headersOnly });
     const withLineEnd = lineEndAfter(entity.body, signedPart);
     if (withLineEnd) readings.push({ signed: withLineEnd, content: signedPart });
     for (const reading of readings.slice(1)) {
