@@ -20,7 +20,13 @@ export {
   type HttpReply,
 } from './as2/inbound.js';
 export { httpPost, type HttpResponse, type HttpPostOptions } from './as2/httpClient.js';
-export { importOpenAs2, profileToYaml, type ImportedProfile, type OpenAs2Import } from './openas2.js';
+export {
+  importOpenAs2,
+  profileToYaml,
+  readOpenAs2Properties,
+  type ImportedProfile,
+  type OpenAs2Import,
+} from './openas2.js';
 export {
   sendMessage,
   enqueueSend,

@@ -32,21 +32,60 @@ export interface OpenAs2Import {
   warnings: string[];
 }
 
+/** OpenAS2's `encrypt` values (BouncyCastle names, any case, `-`/`_` ignored) to ours. */
 const ENCRYPTION: Record<string, string> = {
   '3des': 'des-ede3-cbc',
+  desede3: 'des-ede3-cbc',
+  tripledes: 'des-ede3-cbc',
   aes128: 'aes-128-cbc',
   aes192: 'aes-192-cbc',
   aes256: 'aes-256-cbc',
-  aes128_gcm: 'aes-128-gcm',
-  aes256_gcm: 'aes-256-gcm',
+  aes128cbc: 'aes-128-cbc',
+  aes192cbc: 'aes-192-cbc',
+  aes256cbc: 'aes-256-cbc',
+  aes128gcm: 'aes-128-gcm',
+  aes256gcm: 'aes-256-gcm',
 };
-const SIGNING: Record<string, string> = {
-  sha1: 'sha-1',
-  sha224: 'sha-224',
-  sha256: 'sha-256',
-  sha384: 'sha-384',
-  sha512: 'sha-512',
-};
+
+/** OpenAS2's `sign` values (`SHA1`, `SHA-256`, `sha256`, `SHA2_256`, …) to our digest names. */
+function signingName(raw: string): string | undefined {
+  const m = /^sha[-_]?(?:2[-_])?(1|224|256|384|512)$/i.exec(raw);
+  return m ? `sha-${m[1]}` : undefined;
+}
+
+/**
+ * Replaces OpenAS2's `$properties.NAME$` (config.xml `<properties>`, resolved
+ * repeatedly as OpenAS2 does for nested references) and `$attribute.NAME$`
+ * (the partnership's own attributes). Undefined when a placeholder is left.
+ */
+function resolvePlaceholders(
+  value: string,
+  properties: Readonly<Record<string, string>>,
+  attributes: Readonly<Record<string, string>>,
+): string | undefined {
+  let out = value;
+  for (let round = 0; round < 10 && out.includes('$'); round++) {
+    const next = out.replace(/\$(properties|attribute)\.([^$]+)\$/g, (whole, kind: string, name: string) => {
+      const v = kind === 'properties' ? properties[name] : attributes[name];
+      return v ?? whole;
+    });
+    if (next === out) break;
+    out = next;
+  }
+  return /\$(?:properties|attribute)\.[^$]+\$/.test(out) ? undefined : out;
+}
+
+/** The `<properties>` attributes of an OpenAS2 config.xml (for `$properties.NAME$`); empty when unreadable. */
+export async function readOpenAs2Properties(configXml: string): Promise<Record<string, string>> {
+  try {
+    const doc = (await parseStringPromise(configXml, { explicitArray: true })) as {
+      openas2?: { properties?: { $?: Record<string, string> }[] };
+    };
+    return { ...(doc?.openas2?.properties?.[0]?.$ ?? {}) };
+  } catch {
+    return {};
+  }
+}
 
 type XmlNode = { $?: Record<string, string>; attribute?: XmlNode[]; sender?: XmlNode[]; receiver?: XmlNode[] };
 
@@ -61,7 +100,12 @@ type XmlNode = { $?: Record<string, string>; attribute?: XmlNode[]; sender?: Xml
  */
 export async function importOpenAs2(
   xml: string,
-  opts: { usAs2Id?: string; usName?: string } = {},
+  opts: {
+    usAs2Id?: string;
+    usName?: string;
+    /** config.xml's `<properties>` (see {@link readOpenAs2Properties}), for `$properties.NAME$` in attribute values. */
+    properties?: Record<string, string>;
+  } = {},
 ): Promise<OpenAs2Import> {
   let doc: { partnerships?: { partner?: XmlNode[]; partnership?: XmlNode[] } };
   try {
@@ -117,8 +161,21 @@ export async function importOpenAs2(
       );
     const encryptRaw = (attrs.encrypt ?? '').trim();
     const signRaw = (attrs.sign ?? '').trim();
-    const encryptionAlgorithm = encryptRaw ? ENCRYPTION[encryptRaw.toLowerCase().replace(/-/g, '')] : undefined;
-    const signingAlgorithm = signRaw ? SIGNING[signRaw.toLowerCase().replace(/-/g, '')] : undefined;
+    const encryptionAlgorithm = encryptRaw ? ENCRYPTION[encryptRaw.toLowerCase().replace(/[-_]/g, '')] : undefined;
+    const signingAlgorithm = signRaw ? signingName(signRaw) : undefined;
+    // URLs may name OpenAS2 properties; one left unresolved is not a URL we can use.
+    const setting = (name: 'as2_url' | 'as2_receipt_option'): string | undefined => {
+      const raw = attrs[name]?.trim();
+      if (!raw) return undefined;
+      const resolved = resolvePlaceholders(raw, opts.properties ?? {}, attrs);
+      if (resolved === undefined)
+        warnings.push(
+          `partner ${p.name}: ${name} "${raw}" refers to an OpenAS2 property that is not known here (pass config.xml beside partnerships.xml); left out`,
+        );
+      return resolved;
+    };
+    const url = setting('as2_url');
+    const receiptOption = setting('as2_receipt_option');
     if (encryptRaw && !encryptionAlgorithm)
       warnings.push(`partner ${p.name}: encryption ${encryptRaw} is not supported; using aes-256-cbc`);
     if (signRaw && !signingAlgorithm)
@@ -135,7 +192,7 @@ export async function importOpenAs2(
       ...(p.email ? { contact: p.email } : {}),
       as2: {
         id: p.as2_id,
-        ...(attrs.as2_url ? { url: attrs.as2_url } : {}),
+        ...(url ? { url } : {}),
         certificate: certificateFile,
         requireSigned: signRaw !== '',
         requireEncrypted: encryptRaw !== '',
@@ -148,7 +205,7 @@ export async function importOpenAs2(
           ? {
               mdn: {
                 signed: /signed-receipt-protocol/i.test(mdnOptions),
-                ...(attrs.as2_receipt_option ? { async: attrs.as2_receipt_option } : {}),
+                ...(receiptOption ? { async: receiptOption } : {}),
               },
             }
           : {}),

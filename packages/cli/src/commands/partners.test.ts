@@ -89,6 +89,85 @@ describe('edigate partners', () => {
     expect(again.err.join('')).toMatch(/skipped/);
   });
 
+  it("import-openas2 reads OpenAS2's other algorithm spellings and resolves $properties.NAME$ from config.xml beside it", async () => {
+    // As OpenAS2's own files write them: SHA2_256 / AES128_CBC, and the async MDN URL as a config.xml property
+    // that itself refers to another property.
+    const sub = path.join(dir, 'openas2-config');
+    mkdirSync(sub);
+    writeFileSync(
+      path.join(sub, 'partnerships.xml'),
+      `<partnerships>
+  <partner name="MyCompany" as2_id="MyCompany_OID" x509_alias="mycompany"/>
+  <partner name="PartnerA" as2_id="PartnerA_OID" x509_alias="partnera"/>
+  <partnership name="MyCompany-to-PartnerA">
+    <sender name="MyCompany"/>
+    <receiver name="PartnerA"/>
+    <attribute name="as2_url" value="http://localhost:$properties.partner_port$"/>
+    <attribute name="as2_mdn_to" value="edi@mycompany.example"/>
+    <attribute name="as2_receipt_option" value="$properties.as2_async_mdn_url$"/>
+    <attribute name="as2_mdn_options" value="signed-receipt-protocol=optional, pkcs7-signature; signed-receipt-micalg=optional, $attribute.sign$"/>
+    <attribute name="encrypt" value="AES128_CBC"/>
+    <attribute name="sign" value="SHA2_256"/>
+  </partnership>
+</partnerships>`,
+    );
+    writeFileSync(
+      path.join(sub, 'config.xml'),
+      `<openas2><properties partner_port="20080" async_mdn_receiver_port="10081" as2_async_mdn_url="http://localhost:$properties.async_mdn_receiver_port$"/></openas2>`,
+    );
+    const out = path.join(sub, 'profiles');
+    const o = io();
+    expect(
+      await run(
+        [
+          'partners',
+          'import-openas2',
+          path.join(sub, 'partnerships.xml'),
+          '--us',
+          'MyCompany_OID',
+          '--out',
+          out,
+          '--json',
+        ],
+        o.io,
+      ),
+    ).toBe(0);
+    const res = JSON.parse(o.out.join('')) as { warnings: string[] };
+    expect(res.warnings).toEqual([]);
+    const text = readFileSync(path.join(out, 'partnera.yaml'), 'utf8');
+    expect(text).toContain('url: http://localhost:20080');
+    expect(text).toContain('async: http://localhost:10081');
+    expect(text).toContain('signingAlgorithm: sha-256');
+    expect(text).toContain('encryptionAlgorithm: aes-128-cbc');
+
+    // Without config.xml the property cannot be resolved: a warning, and the setting left out.
+    rmSync(path.join(sub, 'config.xml'));
+    const o2 = io();
+    expect(
+      await run(
+        [
+          'partners',
+          'import-openas2',
+          path.join(sub, 'partnerships.xml'),
+          '--us',
+          'MyCompany_OID',
+          '--out',
+          out,
+          '--force',
+          '--json',
+        ],
+        o2.io,
+      ),
+    ).toBe(0);
+    const res2 = JSON.parse(o2.out.join('')) as { warnings: string[] };
+    expect(res2.warnings.join('\n')).toMatch(
+      /as2_receipt_option "\$properties\.as2_async_mdn_url\$" refers to an OpenAS2 property/,
+    );
+    const text2 = readFileSync(path.join(out, 'partnera.yaml'), 'utf8');
+    expect(text2).not.toContain('async:');
+    expect(text2).not.toContain('$properties');
+  });
+
   it('unreadable XML is exit 1 with a warning; a missing file exit 2', async () => {
     writeFileSync(path.join(dir, 'bad.xml'), '<partnerships><partner');
     const o = io();

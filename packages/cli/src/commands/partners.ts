@@ -1,12 +1,20 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describeCertificate, formatConfigIssue, importOpenAs2, loadHome, profileToYaml } from '@edigate/gateway';
+import {
+  describeCertificate,
+  formatConfigIssue,
+  importOpenAs2,
+  loadHome,
+  profileToYaml,
+  readOpenAs2Properties,
+} from '@edigate/gateway';
 import { Command } from 'commander';
 import { CliError, ExitCode, resolveHome, withCommon, type CommonOptions } from '../context.js';
 import type { Register } from '../program.js';
 
 interface ImportOptions extends CommonOptions {
   out?: string;
+  config?: string;
   us?: string;
   force?: boolean;
 }
@@ -67,6 +75,10 @@ export const registerPartners: Register = (program, io, setExit) => {
       '--us <as2-id>',
       'our AS2 id in the file (default: edigate.yaml as2.id, else the partner in every partnership)',
     )
+    .option(
+      '--config <config.xml>',
+      "OpenAS2's config.xml, for $properties.NAME$ in attribute values (default: config.xml beside partnerships.xml)",
+    )
     .option('--force', 'overwrite existing profiles')
     .action(async (file: string, opts: ImportOptions) => {
       const home = resolveHome(opts);
@@ -80,7 +92,19 @@ export const registerPartners: Register = (program, io, setExit) => {
         );
       }
       const ours = opts.us ?? loadHome(home, { generateDemoKeys: false }).config?.as2.id;
-      const result = await importOpenAs2(xml, ours ? { usAs2Id: ours } : {});
+      const configFile = opts.config ?? path.join(path.dirname(file), 'config.xml');
+      let properties: Record<string, string> = {};
+      if (opts.config !== undefined || existsSync(configFile)) {
+        try {
+          properties = await readOpenAs2Properties(readFileSync(configFile, 'utf8'));
+        } catch (err) {
+          throw new CliError(
+            `cannot read ${configFile}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+            ExitCode.unreadable,
+          );
+        }
+      }
+      const result = await importOpenAs2(xml, { ...(ours ? { usAs2Id: ours } : {}), properties });
       if (result.profiles.length === 0) {
         for (const w of result.warnings) io.stderr(`warning: ${w}\n`);
         throw new CliError(`no partners found in ${file}`, ExitCode.invalid);
