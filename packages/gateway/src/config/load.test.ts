@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -91,6 +92,52 @@ describe('loadHome', () => {
     expect(config).toBeUndefined();
     expect(issues.map(formatConfigIssue).join('\n')).toMatch(/edigate\.yaml:1:\d+: as2\.key: cannot read .*ENOENT/);
     expect(existsSync(path.join(dir, 'keys/k.pem'))).toBe(false);
+  });
+
+  it('opens an encrypted key with as2.keyPassphrase or EDIGATE_KEY_PASSPHRASE, and says what to fix otherwise', () => {
+    const encrypted = crypto
+      .createPrivateKey(pair.privateKey)
+      .export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'open sesame' }) as string;
+    const files = (yaml: string) => home({ 'edigate.yaml': yaml, 'k.pem': encrypted, 'c.pem': pair.certificate });
+    const base = 'as2: { id: US, key: k.pem, certificate: c.pem';
+
+    const missing = loadHome(files(`${base} }\n`), { env: {} });
+    expect(missing.config).toBeUndefined();
+    expect(missing.issues.map((i) => `${i.field}: ${i.message}`).join('\n')).toMatch(
+      /as2\.key: .*k\.pem is encrypted: set as2\.keyPassphrase \(or the environment variable EDIGATE_KEY_PASSPHRASE\)/,
+    );
+
+    const wrong = loadHome(files(`${base}, keyPassphrase: nope }\n`), { env: {} });
+    expect(wrong.issues.map((i) => i.message).join('\n')).toMatch(/could not be opened with the passphrase given/);
+
+    for (const [yaml, env] of [
+      [`${base}, keyPassphrase: open sesame }\n`, {}],
+      [`${base}, keyPassphrase: nope }\n`, { EDIGATE_KEY_PASSPHRASE: 'open sesame' }],
+    ] as const) {
+      const { config, issues } = loadHome(files(yaml), { env });
+      expect(issues).toEqual([]);
+      const key = config!.as2.keys[0]!.privateKey;
+      // Opened in memory: the same key, now usable without a passphrase.
+      expect(key).not.toContain('ENCRYPTED');
+      expect(crypto.createPublicKey(key).export({ type: 'spki', format: 'pem' })).toBe(
+        crypto.createPublicKey(pair.privateKey).export({ type: 'spki', format: 'pem' }),
+      );
+    }
+  });
+
+  it('reports a key file that is not a usable key', () => {
+    const broken = pair.privateKey.replace(/\n[A-Za-z0-9+/]{20}/, '\nAAAAAAAAAAAAAAAAAAAA');
+    const { issues } = loadHome(
+      home({
+        'edigate.yaml': 'as2: { id: US, key: k.pem, certificate: c.pem }\n',
+        'k.pem': broken,
+        'c.pem': pair.certificate,
+      }),
+      { env: {} },
+    );
+    expect(issues.map((i) => `${i.field}: ${i.message}`).join('\n')).toMatch(
+      /as2\.key: .*k\.pem is not a usable private key/,
+    );
   });
 
   it('reports YAML syntax errors with a line', () => {

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
@@ -119,8 +120,14 @@ export function loadHome(home: string, opts: LoadHomeOptions = {}): { config?: H
   const { value: cfg, locate } = parsed;
   const dir = path.dirname(file);
   const keys: OurKey[] = [];
+  const envPassphrase = env.EDIGATE_KEY_PASSPHRASE || undefined;
   const pairs = [
-    { key: cfg.as2.key, certificate: cfg.as2.certificate, at: ['as2'] as (string | number)[] },
+    {
+      key: cfg.as2.key,
+      certificate: cfg.as2.certificate,
+      keyPassphrase: envPassphrase ?? cfg.as2.keyPassphrase,
+      at: ['as2'] as (string | number)[],
+    },
     ...cfg.as2.previousKeys.map((p, i) => ({ ...p, at: ['as2', 'previousKeys', i] })),
   ];
   for (const pair of pairs) {
@@ -133,12 +140,10 @@ export function loadHome(home: string, opts: LoadHomeOptions = {}): { config?: H
         `generated demo key and certificate for ${cfg.as2.id} in ${path.dirname(keyFile)} (demo only, not for production)`,
       );
     }
-    const privateKey = readPem({
-      file: keyFile,
-      kind: 'PRIVATE KEY',
-      issues,
-      at: { file, field: [...pair.at, 'key'].join('.'), ...locate([...pair.at, 'key']) },
-    });
+    const keyAt = { file, field: [...pair.at, 'key'].join('.'), ...locate([...pair.at, 'key']) };
+    const keyPem = readPem({ file: keyFile, kind: 'PRIVATE KEY', issues, at: keyAt });
+    const privateKey =
+      keyPem === undefined ? undefined : openPrivateKey(keyPem, keyFile, pair.keyPassphrase, issues, keyAt);
     const certificate = readPem({
       file: certificateFile,
       kind: 'CERTIFICATE',
@@ -367,6 +372,42 @@ function readPem(o: {
     return undefined;
   }
   return text;
+}
+
+/**
+ * Checks that a PEM private key can be used, and opens an encrypted one
+ * (`ENCRYPTED PRIVATE KEY`, or a traditional `Proc-Type: 4,ENCRYPTED` key,
+ * as OpenAS2 and pyas2 users bring them) with its passphrase. Returns
+ * unencrypted PKCS#8 PEM, held only in memory, or undefined with an issue that
+ * says what to fix.
+ */
+function openPrivateKey(
+  pem: string,
+  keyFile: string,
+  passphrase: string | undefined,
+  issues: ConfigIssue[],
+  at: Omit<ConfigIssue, 'message'>,
+): string | undefined {
+  const encrypted = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type:\s*4,ENCRYPTED/.test(pem);
+  if (encrypted && passphrase === undefined) {
+    issues.push({
+      ...at,
+      message: `${keyFile} is encrypted: set as2.keyPassphrase (or the environment variable EDIGATE_KEY_PASSPHRASE), or store the key unencrypted`,
+    });
+    return undefined;
+  }
+  try {
+    const key = crypto.createPrivateKey(encrypted ? { key: pem, passphrase: passphrase! } : pem);
+    return encrypted ? (key.export({ type: 'pkcs8', format: 'pem' }) as string) : pem;
+  } catch (err) {
+    issues.push({
+      ...at,
+      message: encrypted
+        ? `${keyFile} could not be opened with the passphrase given (wrong passphrase, or a cipher OpenSSL does not offer here)`
+        : `${keyFile} is not a usable private key: ${err instanceof Error ? err.message : String(err)}`,
+    });
+    return undefined;
+  }
 }
 
 function isInside(dir: string, file: string): boolean {

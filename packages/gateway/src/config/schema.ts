@@ -63,8 +63,12 @@ const as2Name = z
 const x12Party = z.strictObject({ qualifier: z.string().min(1).max(2), id: z.string().min(1).max(15) });
 const edifactParty = z.strictObject({ id: z.string().min(1).max(35), qualifier: z.string().max(4).optional() });
 
-/** A key pair of ours; `key` and `certificate` are PEM file paths. */
-const keyPair = z.strictObject({ key: z.string().min(1), certificate: z.string().min(1) });
+/** A key pair of ours; `key` and `certificate` are PEM file paths; `keyPassphrase` opens an encrypted key. */
+const keyPair = z.strictObject({
+  key: z.string().min(1),
+  certificate: z.string().min(1),
+  keyPassphrase: z.string().optional(),
+});
 
 /** `edigate.yaml`. */
 export const gatewayConfigSchema = z.looseObject({
@@ -75,6 +79,8 @@ export const gatewayConfigSchema = z.looseObject({
     key: z.string().min(1),
     /** PEM certificate file. */
     certificate: z.string().min(1),
+    /** Passphrase of an encrypted key (`ENCRYPTED PRIVATE KEY`); EDIGATE_KEY_PASSPHRASE overrides it. */
+    keyPassphrase: z.string().optional(),
     /** Older key pairs still accepted for decryption during a rollover. */
     previousKeys: z.array(keyPair).default([]),
     /** The key files are demo ones: generate them when absent. */
