@@ -27,6 +27,9 @@ const TRANSPORT_OPTS: [KeyTransport, string[]][] = [
   ['rsa-pkcs1v15', []],
   ['rsa-oaep-sha1', ['-keyopt', 'rsa_padding_mode:oaep']],
   ['rsa-oaep-sha256', ['-keyopt', 'rsa_padding_mode:oaep', '-keyopt', 'rsa_oaep_md:sha256']],
+  // SHA-384/512 with MGF1 over the same hash: what some AS2 libraries send (RFC 4055 §2.1).
+  ['rsa-oaep-sha384', ['-keyopt', 'rsa_padding_mode:oaep', '-keyopt', 'rsa_oaep_md:sha384']],
+  ['rsa-oaep-sha512', ['-keyopt', 'rsa_padding_mode:oaep', '-keyopt', 'rsa_oaep_md:sha512']],
 ];
 
 describe.skipIf(!available)('EnvelopedData with openssl as the peer', () => {

@@ -38,7 +38,7 @@ import {
 } from './asn1.js';
 import { certificateInfo, identifies, privateKeyOf, type CertificateInfo } from './certs.js';
 import { CIPHERS, ContentType, Rsa, cipherByOid, digestByOid, digestByName } from './oids.js';
-import type { DecryptResult, DecryptionKey, EncryptOptions, KeyTransport } from './types.js';
+import type { DecryptResult, DecryptionKey, DigestAlgorithm, EncryptOptions, KeyTransport } from './types.js';
 
 /** Most (recipient, key) pairs tried on one message. */
 const MAX_ATTEMPTS = 16;
@@ -107,6 +107,15 @@ function readEnvelope(der: Uint8Array): Envelope {
   return envelope;
 }
 
+/** OAEP hashes we take (RFC 4055 §2.1 names SHA-1, SHA-224, SHA-256, SHA-384, SHA-512), as Node names them. */
+const OAEP_HASHES: Readonly<Record<string, string>> = {
+  'sha-1': 'sha1',
+  'sha-224': 'sha224',
+  'sha-256': 'sha256',
+  'sha-384': 'sha384',
+  'sha-512': 'sha512',
+};
+
 interface OaepParams {
   transport: KeyTransport;
   hash: string;
@@ -133,10 +142,11 @@ function readOaep(params: BerNode | undefined): OaepParams | undefined {
       }
     }
   }
+  // RFC 4055 §4.1 allows a MGF1 hash other than the OAEP hash; Node's OAEP uses one hash for both.
   if (hash !== mgfHash) return undefined;
-  if (hash === 'sha-1') return { transport: 'rsa-oaep-sha1', hash: 'sha1', ...(label && { label }) };
-  if (hash === 'sha-256') return { transport: 'rsa-oaep-sha256', hash: 'sha256', ...(label && { label }) };
-  return undefined;
+  const node = OAEP_HASHES[hash];
+  if (node === undefined) return undefined;
+  return { transport: `rsa-oaep-${node}` as KeyTransport, hash: node, ...(label && { label }) };
 }
 
 /**
@@ -424,11 +434,14 @@ function fail(message: string): DecryptResult {
   return { ok: false, error: new As2Error('decryption-failed', message) };
 }
 
-/** RSAES-OAEP-params for SHA-256 with MGF1-SHA-256 (RFC 4055 §4.1); SHA-1 is the all-defaults empty SEQUENCE. */
+/** The Node hash name of an OAEP key transport (`rsa-oaep-sha256` -> `sha256`). */
+const oaepHashOf = (transport: KeyTransport): string => transport.slice('rsa-oaep-'.length);
+
+/** RSAES-OAEP-params with MGF1 over the same hash (RFC 4055 §4.1); SHA-1 is the all-defaults empty SEQUENCE. */
 function oaepAlgorithm(transport: KeyTransport): Buffer {
   if (transport === 'rsa-oaep-sha1') return algorithm(Rsa.oaep, sequence());
-  const sha256 = algorithm(digestByName('sha-256')!.oid);
-  return algorithm(Rsa.oaep, sequence(context(0, true, sha256), context(1, true, algorithm(Rsa.mgf1, sha256))));
+  const hash = algorithm(digestByName(`sha-${oaepHashOf(transport).slice(3)}` as DigestAlgorithm)!.oid);
+  return algorithm(Rsa.oaep, sequence(context(0, true, hash), context(1, true, algorithm(Rsa.mgf1, hash))));
 }
 
 /**
@@ -455,7 +468,7 @@ export function encryptEnvelope(content: Uint8Array, opts: EncryptOptions): Buff
             {
               key: cert.publicKey,
               padding: constants.RSA_PKCS1_OAEP_PADDING,
-              oaepHash: transport === 'rsa-oaep-sha256' ? 'sha256' : 'sha1',
+              oaepHash: oaepHashOf(transport),
             },
             cek,
           );

@@ -7,7 +7,8 @@ import type { KeyObject } from 'node:crypto';
 import type { As2Error } from '../errors.js';
 
 /** RSA key transport of the content-encryption key (RFC 3370 §4.2.1, RFC 3560). */
-export type KeyTransport = 'rsa-pkcs1v15' | 'rsa-oaep-sha1' | 'rsa-oaep-sha256';
+export type KeyTransport =
+  'rsa-pkcs1v15' | 'rsa-oaep-sha1' | 'rsa-oaep-sha224' | 'rsa-oaep-sha256' | 'rsa-oaep-sha384' | 'rsa-oaep-sha512';
 
 /** Content-encryption algorithms, named as Node/OpenSSL name the cipher. */
 export type ContentEncryptionAlgorithm =

@@ -130,7 +130,14 @@ export const encryptionAlgorithms = [
   'aes-128-gcm',
   'aes-256-gcm',
 ] as const;
-export const keyTransports = ['rsa-pkcs1v15', 'rsa-oaep-sha1', 'rsa-oaep-sha256'] as const;
+export const keyTransports = [
+  'rsa-pkcs1v15',
+  'rsa-oaep-sha1',
+  'rsa-oaep-sha224',
+  'rsa-oaep-sha256',
+  'rsa-oaep-sha384',
+  'rsa-oaep-sha512',
+] as const;
 
 const retry = z.strictObject({
   maxAttempts: z.number().int().min(1).max(100).default(5),
