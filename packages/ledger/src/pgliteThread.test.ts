@@ -65,6 +65,8 @@ describe('PGlite thread: repeated statements (prepared)', () => {
   it('follows a change of the table under a prepared SELECT * (PostgreSQL re-plans; 0A000 is retried afresh)', async () => {
     const text = `SELECT * FROM t WHERE name = $1`;
     for (let i = 0; i < 3; i++) await db.query(text, ['a']);
+    // Another text prepared after it: the one dropped below must not hand its successor's name out again.
+    for (let i = 0; i < 3; i++) await db.query(`SELECT id FROM t WHERE id > $1`, [0]);
     await db.exec(`ALTER TABLE t ADD COLUMN extra text DEFAULT 'x'`);
     const r = await db.query<Record<string, unknown>>(text, ['a']);
     expect(r.rows[0]!.extra).toBe('x');

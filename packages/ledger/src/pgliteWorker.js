@@ -73,6 +73,8 @@ const MAX_PREPARED = 256;
 const prepared = new Map();
 /** @type {Set<string>} texts run once, candidates for a name */
 const seenOnce = new Set();
+/** The last statement name given: names are never reused, even after one is dropped. */
+let lastName = 0;
 const serialize = /** @type {any} */ (protocol).serialize;
 const parseResults = /** @type {any} */ (parse).parseResults;
 
@@ -109,7 +111,7 @@ async function preparedQuery(db, text, params, queryOptions) {
       return db.query(text, params, queryOptions);
     }
     seenOnce.delete(text);
-    const name = `edigate_${prepared.size + 1}`;
+    const name = `edigate_${++lastName}`;
     const described = await exclusive(db, () =>
       db.execProtocol(
         Buffer.concat([
