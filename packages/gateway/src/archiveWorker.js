@@ -5,6 +5,7 @@
 // the disk allows whatever the main thread is doing. Plain JavaScript so that
 // it starts under any loader (tsx, vitest, plain node).
 import { createHash } from 'node:crypto';
+import { renameSync, writevSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout } from 'node:timers';
@@ -59,8 +60,12 @@ async function drain(e) {
       let total = 0;
       for (const b of batch) total += b.length;
       let written = 0;
-      // writev may write less than asked (POSIX); go on from where it stopped.
-      while (written < total) written += (await fh.writev(rest(batch, written))).bytesWritten;
+      // Written here, synchronously: a write to the page cache takes tens of
+      // microseconds, a hop through libuv's pool (shared with the main
+      // thread's cryptography) up to milliseconds on a busy machine; this
+      // thread has nothing else to do meanwhile. writev may write less than
+      // asked (POSIX); go on from where it stopped.
+      while (written < total) written += writevSync(fh.fd, rest(batch, written));
     }
   } catch (err) {
     e.failed ??= err;
@@ -106,7 +111,8 @@ async function commit(m, e) {
   if (m.fsync) await fh.datasync();
   const dir = path.join(m.dir, sha256.slice(0, 2));
   const d = await directory(dir);
-  await fs.rename(m.tmp, path.join(dir, sha256));
+  // A rename is a metadata update in memory until the directory's fsync: synchronous, as the writes.
+  renameSync(m.tmp, path.join(dir, sha256));
   // POSIX: the rename is durable only once the directory itself is synced.
   if (m.fsync) await d.sync();
   // Closing is not part of durability: it happens after the answer.
