@@ -60,35 +60,13 @@ function post(
 }
 
 /**
- * Untimed runs before any timed one, for the floor, the in-process receive and
- * the reference servers alike. The gateway gets more (a warm-up burst and the
+ * Untimed runs before any timed one, for the floor (bench/as2Floor.ts), the
+ * in-process receive and the reference servers alike. The gateway gets more (a warm-up burst and the
  * timed bursts before its single messages); fewer than about 30 leave the JIT
  * and glibc's allocator cold, and the first touch of fresh memory is slow
  * here (about 3 ms per MB on this VM).
  */
 const WARM_UPS = 40;
-
-/** The same cryptography as one receive, with Node primitives only: the floor. */
-function floorOnce(o: {
-  encryptedKey: Buffer;
-  ourKey: crypto.KeyObject;
-  iv: Buffer;
-  cek: Buffer;
-  ciphertext: Buffer;
-  signedAttrs: Buffer;
-  signature: Buffer;
-  partnerPublic: crypto.KeyObject;
-}): number {
-  const t = performance.now();
-  crypto.privateDecrypt({ key: o.ourKey, padding: crypto.constants.RSA_NO_PADDING }, o.encryptedKey);
-  const d = crypto.createDecipheriv('aes-256-cbc', o.cek, o.iv);
-  const plain = Buffer.concat([d.update(o.ciphertext), d.final()]);
-  crypto.createHash('sha256').update(plain).digest(); // messageDigest check
-  crypto.createHash('sha256').update(plain).digest(); // MIC
-  crypto.verify('sha256', o.signedAttrs, o.partnerPublic, o.signature);
-  crypto.sign('sha256', Buffer.alloc(600, 1), o.ourKey); // the MDN signature
-  return performance.now() - t;
-}
 
 type Pair = ReturnType<typeof createSelfSigned>;
 
@@ -244,35 +222,36 @@ async function inProcess(o: { size: Size; runs: number; us: Pair; them: Pair }):
   return median(times);
 }
 
+/** The floor in its own process (bench/as2Floor.ts says why): median of many runs after WARM_UPS. */
+async function floorInChild(o: { size: Size; runs: number; us: Pair; them: Pair }): Promise<number> {
+  const child = fork(fileURLToPath(new URL('./as2Floor.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      child.once('message', (m: { floorMs: number }) => resolve(m.floorMs));
+      child.once('exit', (c) => reject(new Error(`as2Floor.ts exited ${c} before answering`)));
+      child.send({
+        bytes: o.size.bytes,
+        // Many samples: at 10 kB one floor run is well under a millisecond, and one scheduler hiccup would move a median of five.
+        samples: o.size.bytes >= 10_000_000 ? Math.max(o.runs, 5) : Math.max(o.runs * 4, 25),
+        warmUps: o.size.bytes >= 10_000_000 ? 10 : WARM_UPS,
+        us: { privateKey: o.us.privateKey, certificate: o.us.certificate },
+        them: { privateKey: o.them.privateKey, certificate: o.them.certificate },
+      });
+    });
+  } finally {
+    child.kill();
+  }
+}
+
 /** Floor (Node primitives) and openssl cms times for one size. */
-function floor(o: { size: Size; runs: number; us: Pair; them: Pair; home: string; probeBody: Buffer }): {
+async function floor(o: { size: Size; runs: number; us: Pair; them: Pair; home: string; probeBody: Buffer }): Promise<{
   floorMs: number;
   opensslMs?: number;
-} {
-  const payload = crypto.randomBytes(o.size.bytes);
-  const cek = crypto.randomBytes(32);
-  const iv = crypto.randomBytes(16);
-  const c = crypto.createCipheriv('aes-256-cbc', cek, iv);
-  const ciphertext = Buffer.concat([c.update(payload), c.final()]);
-  const ourKey = crypto.createPrivateKey(o.us.privateKey);
-  const encryptedKey = crypto.publicEncrypt(
-    { key: o.us.certificate, padding: crypto.constants.RSA_PKCS1_PADDING },
-    cek,
-  );
-  const signedAttrs = crypto.randomBytes(120);
-  const signature = crypto.sign('sha256', signedAttrs, crypto.createPrivateKey(o.them.privateKey));
-  const partnerPublic = crypto.createPublicKey(o.them.certificate);
-  const args = { encryptedKey, ourKey, iv, cek, ciphertext, signedAttrs, signature, partnerPublic };
-  // Until the allocator reuses its memory: the first runs write their output
-  // to fresh pages, and a first touch costs about 3 ms per MB on this VM (the
-  // floor's median once came out 3× too high that way).
-  for (let i = 0; i < WARM_UPS; i++) floorOnce(args);
-  // Many samples: at 10 kB one floor run is well under a millisecond, and one scheduler hiccup would move a median of five.
-  const floorMs = median(
-    Array.from({ length: o.size.bytes >= 10_000_000 ? Math.max(o.runs, 5) : Math.max(o.runs * 4, 25) }, () =>
-      floorOnce(args),
-    ),
-  );
+}> {
+  const floorMs = await floorInChild(o);
   if (spawnSync('openssl', ['version']).status !== 0) return { floorMs };
   const dir = mkdtempSync(path.join(os.tmpdir(), 'edigate-bench-openssl-'));
   const der = path.join(dir, 'm.der');
@@ -396,7 +375,7 @@ export default async function as2Bench(args: string[]): Promise<string> {
               them,
             }).finally(() => rmSync(minimalDir, { recursive: true, force: true }));
             floors.set(size.bytes, {
-              ...floor({ size, runs, us, them, home, probeBody: r.probeBody }),
+              ...(await floor({ size, runs, us, them, home, probeBody: r.probeBody })),
               libMs,
               transportMs,
               minimalMs,
