@@ -116,23 +116,13 @@ describe('edigate partners', () => {
       `<openas2><properties partner_port="20080" async_mdn_receiver_port="10081" as2_async_mdn_url="http://localhost:$properties.async_mdn_receiver_port$"/></openas2>`,
     );
     const out = path.join(sub, 'profiles');
-    const o = io();
-    expect(
-      await run(
-        [
-          'partners',
-          'import-openas2',
-          path.join(sub, 'partnerships.xml'),
-          '--us',
-          'MyCompany_OID',
-          '--out',
-          out,
-          '--json',
-        ],
-        o.io,
-      ),
-    ).toBe(0);
-    const res = JSON.parse(o.out.join('')) as { warnings: string[] };
+    const importAs = async (...extra: string[]) => {
+      const o = io();
+      const args = ['partners', 'import-openas2', path.join(sub, 'partnerships.xml'), '--us', 'MyCompany_OID'];
+      expect(await run([...args, '--out', out, '--json', ...extra], o.io)).toBe(0);
+      return JSON.parse(o.out.join('')) as { warnings: string[] };
+    };
+    const res = await importAs();
     expect(res.warnings).toEqual([]);
     const text = readFileSync(path.join(out, 'partnera.yaml'), 'utf8');
     expect(text).toContain('url: http://localhost:20080');
@@ -142,24 +132,7 @@ describe('edigate partners', () => {
 
     // Without config.xml the property cannot be resolved: a warning, and the setting left out.
     rmSync(path.join(sub, 'config.xml'));
-    const o2 = io();
-    expect(
-      await run(
-        [
-          'partners',
-          'import-openas2',
-          path.join(sub, 'partnerships.xml'),
-          '--us',
-          'MyCompany_OID',
-          '--out',
-          out,
-          '--force',
-          '--json',
-        ],
-        o2.io,
-      ),
-    ).toBe(0);
-    const res2 = JSON.parse(o2.out.join('')) as { warnings: string[] };
+    const res2 = await importAs('--force');
     expect(res2.warnings.join('\n')).toMatch(
       /as2_receipt_option "\$properties\.as2_async_mdn_url\$" refers to an OpenAS2 property/,
     );
