@@ -46,12 +46,12 @@ export interface FailedSignedEntity {
  * Splits a multipart/signed and verifies its first part against the
  * signature part. Never throws. Handles the signature part as binary DER
  * without Content-Transfer-Encoding (IBM Sterling) or base64, and, only after
- * the bytes as received failed, two other readings that still have to
+ * the bytes as received failed, three other readings that still have to
  * verify: the CRLF-canonical form of a message stored with LF line ends
- * (RFC 5751 §3.1.1), the same with only the header block made CRLF when the
- * content is binary (RFC 4130 §7.3.1), and the first part with the CRLF before the boundary,
- * which some senders count as content (RFC 2046 §5.1.1 gives it to the
- * delimiter).
+ * (RFC 5751 §3.1.1); the same with only the header block made CRLF, for
+ * binary content (RFC 4130 §7.3.1); and the first part with the CRLF before
+ * the boundary, which some senders count as content (RFC 2046 §5.1.1 gives
+ * it to the delimiter).
  */
 export function verifySignedEntity(entity: MimeEntity, opts: VerifyOptions): VerifiedSignedEntity | FailedSignedEntity {
   const split = splitMultipart(entity.body, entity.contentType.params.boundary ?? '');
