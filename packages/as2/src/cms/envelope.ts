@@ -37,8 +37,8 @@ import {
   type BerNode,
 } from './asn1.js';
 import { certificateInfo, identifies, privateKeyOf, type CertificateInfo } from './certs.js';
-import { CIPHERS, ContentType, Rsa, cipherByOid, digestByOid, digestByName } from './oids.js';
-import type { DecryptResult, DecryptionKey, DigestAlgorithm, EncryptOptions, KeyTransport } from './types.js';
+import { CIPHERS, ContentType, DIGESTS, Rsa, cipherByOid, digestByOid } from './oids.js';
+import type { DecryptResult, DecryptionKey, EncryptOptions, KeyTransport } from './types.js';
 
 /** Most (recipient, key) pairs tried on one message. */
 const MAX_ATTEMPTS = 16;
@@ -107,15 +107,6 @@ function readEnvelope(der: Uint8Array): Envelope {
   return envelope;
 }
 
-/** OAEP hashes we take (RFC 4055 §2.1 names SHA-1, SHA-224, SHA-256, SHA-384, SHA-512), as Node names them. */
-const OAEP_HASHES: Readonly<Record<string, string>> = {
-  'sha-1': 'sha1',
-  'sha-224': 'sha224',
-  'sha-256': 'sha256',
-  'sha-384': 'sha384',
-  'sha-512': 'sha512',
-};
-
 interface OaepParams {
   transport: KeyTransport;
   hash: string;
@@ -144,7 +135,8 @@ function readOaep(params: BerNode | undefined): OaepParams | undefined {
   }
   // RFC 4055 §4.1 allows a MGF1 hash other than the OAEP hash; Node's OAEP uses one hash for both.
   if (hash !== mgfHash) return undefined;
-  const node = OAEP_HASHES[hash];
+  // Our digests are the OAEP hashes RFC 4055 §2.1 names (SHA-1, SHA-224 … SHA-512).
+  const node = DIGESTS.find((d) => d.name === hash)?.node;
   if (node === undefined) return undefined;
   return { transport: `rsa-oaep-${node}` as KeyTransport, hash: node, ...(label && { label }) };
 }
@@ -440,7 +432,7 @@ const oaepHashOf = (transport: KeyTransport): string => transport.slice('rsa-oae
 /** RSAES-OAEP-params with MGF1 over the same hash (RFC 4055 §4.1); SHA-1 is the all-defaults empty SEQUENCE. */
 function oaepAlgorithm(transport: KeyTransport): Buffer {
   if (transport === 'rsa-oaep-sha1') return algorithm(Rsa.oaep, sequence());
-  const hash = algorithm(digestByName(`sha-${oaepHashOf(transport).slice(3)}` as DigestAlgorithm)!.oid);
+  const hash = algorithm(DIGESTS.find((d) => d.node === oaepHashOf(transport))!.oid);
   return algorithm(Rsa.oaep, sequence(context(0, true, hash), context(1, true, algorithm(Rsa.mgf1, hash))));
 }
 
