@@ -61,10 +61,10 @@ function post(
 
 /**
  * Untimed runs before any timed one, for the floor (bench/as2Floor.ts), the
- * in-process receive and the reference servers alike. The gateway gets more (a warm-up burst and the
- * timed bursts before its single messages); fewer than about 30 leave the JIT
- * and glibc's allocator cold, and the first touch of fresh memory is slow
- * here (about 3 ms per MB on this VM).
+ * in-process receive and the reference servers alike. The gateway gets more
+ * (a warm-up burst and the timed bursts before its single messages); fewer
+ * than about 30 leave the JIT and glibc's allocator cold, and the first touch
+ * of fresh memory is slow here (about 3 ms per MB on this VM).
  */
 const WARM_UPS = 40;
 

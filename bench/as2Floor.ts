@@ -13,6 +13,7 @@
  * IPC, replies `{ floorMs }` (median) and exits.
  */
 import crypto from 'node:crypto';
+import { median } from './lib/stats.js';
 
 interface FloorArgs {
   encryptedKey: Buffer;
@@ -56,9 +57,7 @@ function measure(m: { bytes: number; samples: number; warmUps: number; us: Pem; 
   const partnerPublic = crypto.createPublicKey(m.them.certificate);
   const args = { encryptedKey, ourKey, iv, cek, ciphertext, signedAttrs, signature, partnerPublic };
   for (let i = 0; i < m.warmUps; i++) floorOnce(args);
-  const times = Array.from({ length: m.samples }, () => floorOnce(args)).sort((a, b) => a - b);
-  const mid = times.length >> 1;
-  return times.length % 2 ? times[mid]! : (times[mid - 1]! + times[mid]!) / 2;
+  return median(Array.from({ length: m.samples }, () => floorOnce(args)));
 }
 
 process.once('message', (m: { bytes: number; samples: number; warmUps: number; us: Pem; them: Pem }) => {
