@@ -28,6 +28,7 @@ export default tseslint.config(
             'packages/gateway/src/crypto/rsaWorker.js',
             'packages/gateway/src/archiveWorker.js',
             'packages/ledger/src/pgliteWorker.js',
+            'packages/ledger/src/statementNames.js',
           ],
         },
         tsconfigRootDir: import.meta.dirname,

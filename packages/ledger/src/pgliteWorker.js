@@ -9,6 +9,7 @@
 import { PGlite, parse, protocol } from '@electric-sql/pglite';
 import { Buffer } from 'node:buffer';
 import { parentPort, workerData } from 'node:worker_threads';
+import { StatementNames } from './statementNames.js';
 
 /** @typedef {{ rowMode?: 'array' | 'object', rawTypes?: number[] }} QueryOptions */
 /**
@@ -66,15 +67,11 @@ ready.then(
  * in one call: about 0.4 ms of this thread's CPU instead of 0.7-1.0 ms for
  * the receive path's insert. PostgreSQL re-plans a prepared statement by
  * itself after DDL or a search_path change (PostgreSQL docs, PREPARE).
- * Bounded: at most MAX_PREPARED texts get a name; the rest run as before.
+ * Which texts get a name, and the bound on them: statementNames.js.
  */
-const MAX_PREPARED = 256;
-/** @type {Map<string, { name: string, paramTypes: number[] }>} */
+const names = new StatementNames();
+/** @type {Map<string, { name: string, paramTypes: number[] }>} statements prepared here, by text */
 const prepared = new Map();
-/** @type {Set<string>} texts run once, candidates for a name */
-const seenOnce = new Set();
-/** The last statement name given: names are never reused, even after one is dropped. */
-let lastName = 0;
 const serialize = /** @type {any} */ (protocol).serialize;
 const parseResults = /** @type {any} */ (parse).parseResults;
 
@@ -105,13 +102,8 @@ const canPrepare = (db) =>
 async function preparedQuery(db, text, params, queryOptions) {
   let statement = prepared.get(text);
   if (!statement) {
-    if (!seenOnce.has(text) || prepared.size >= MAX_PREPARED || !canPrepare(db)) {
-      if (seenOnce.size >= 4 * MAX_PREPARED) seenOnce.clear();
-      seenOnce.add(text);
-      return db.query(text, params, queryOptions);
-    }
-    seenOnce.delete(text);
-    const name = `edigate_${++lastName}`;
+    const name = canPrepare(db) ? names.nameFor(text) : undefined;
+    if (name === undefined) return db.query(text, params, queryOptions);
     const described = await exclusive(db, () =>
       db.execProtocol(
         Buffer.concat([
@@ -156,6 +148,7 @@ async function preparedQuery(db, text, params, queryOptions) {
     // afresh is safe. The name is dropped and the text may be prepared again.
     if (/** @type {{ code?: string }} */ (err).code === '0A000') {
       prepared.delete(text);
+      names.forget(text);
       await exclusive(db, () =>
         db.execProtocol(Buffer.concat([serialize.close({ type: 'S', name }), serialize.sync()])),
       );
