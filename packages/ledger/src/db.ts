@@ -4,7 +4,8 @@
  * file talks to a {@link Database}: drizzle for typed queries, `sql` for raw
  * statements, `exec` for multi-statement scripts, `transaction` for one unit.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -173,9 +174,28 @@ async function openPglite(
   quoted: string,
 ): Promise<Database> {
   const { dataDir, loadDataDir } = where;
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const options = { ...(dataDir ? { dataDir } : {}), ...(loadDataDir ? { loadDataDir } : {}) };
-  const pglite = where.thread ? (await PgliteThread.create(options)).asPglite() : await PGlite.create(options);
+  const create = async (options: { dataDir?: string; loadDataDir?: Blob }) =>
+    where.thread ? (await PgliteThread.create(options)).asPglite() : await PGlite.create(options);
+  let pglite: PGlite;
+  let release = () => {};
+  if (dataDir === undefined) pglite = await create(loadDataDir ? { loadDataDir } : {});
+  else {
+    release = lockDataDir(dataDir);
+    try {
+      await initDataDir(dataDir, loadDataDir, create);
+      pglite = await create({ dataDir }).catch((err: unknown) => {
+        throw new Error(
+          `the embedded ledger at ${dataDir} could not be opened (${err instanceof Error ? err.message : String(err)}). ` +
+            'If it was damaged (a full disk, a copy taken while it ran), restore it from a backup, or move the folder ' +
+            'aside to start with an empty ledger: the archive beside it keeps every received message for replay.',
+          { cause: err },
+        );
+      });
+    } catch (err) {
+      release();
+      throw err;
+    }
+  }
   await pglite.exec(`CREATE SCHEMA IF NOT EXISTS ${quoted}; SET search_path TO ${quoted};`);
   const db = drizzlePglite({ client: pglite, schema }) as unknown as Db;
   return {
@@ -207,7 +227,104 @@ async function openPglite(
       });
     },
     async close() {
-      await pglite.close();
+      try {
+        await pglite.close();
+      } finally {
+        release();
+      }
     },
   };
+}
+
+/**
+ * Creates an embedded ledger's data folder in one step: PostgreSQL's initdb
+ * runs in `<dataDir>.init`, which is renamed to `<dataDir>` once PGlite has
+ * closed it. A first start stopped halfway (Ctrl-C while initdb runs) leaves
+ * only the `.init` folder, which the next start removes, never a half-made
+ * `<dataDir>` that PGlite cannot open again.
+ */
+async function initDataDir(
+  dataDir: string,
+  loadDataDir: Blob | undefined,
+  create: (o: { dataDir?: string; loadDataDir?: Blob }) => Promise<PGlite>,
+): Promise<void> {
+  if (existsSync(path.join(dataDir, 'PG_VERSION'))) return;
+  if (existsSync(dataDir) && readdirSync(dataDir).length > 0)
+    throw new Error(
+      `${dataDir} is not an embedded ledger (no PG_VERSION) and not empty: move it aside or name another folder`,
+    );
+  const staging = `${dataDir}.init`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(path.dirname(dataDir), { recursive: true });
+  const fresh = await create({ dataDir: staging, ...(loadDataDir ? { loadDataDir } : {}) });
+  await fresh.close();
+  rmSync(dataDir, { recursive: true, force: true }); // an empty folder, if any
+  renameSync(staging, dataDir);
+}
+
+/**
+ * One process per embedded ledger: PGlite is PostgreSQL in one process, and
+ * two of them writing one data folder destroy it. `<dataDir>.lock` holds the
+ * owner's pid and its start time (Linux `/proc/<pid>/stat`); a lock whose
+ * process is gone, or whose pid now belongs to another process (a container
+ * restarted with the same pid), is taken over. Returns the release.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const lock = `${dataDir}.lock`;
+  if (lockedHere.has(lock))
+    throw new Error(`the embedded ledger at ${dataDir} is already open in this process; close it first`);
+  mkdirSync(path.dirname(lock), { recursive: true });
+  const me = `${process.pid} ${startTimeOf(process.pid) ?? ''}`.trim();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      writeFileSync(lock, `${me}\n`, { flag: 'wx' });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw err;
+      const [pidText, started] = readFileSync(lock, 'utf8').trim().split(/\s+/);
+      const owner = Number.parseInt(pidText ?? '', 10);
+      const ownerRunning =
+        Number.isInteger(owner) &&
+        owner > 0 &&
+        owner !== process.pid &&
+        processAlive(owner) &&
+        (started === undefined || startTimeOf(owner) === undefined || startTimeOf(owner) === started);
+      if (ownerRunning)
+        throw new Error(
+          `the embedded ledger at ${dataDir} is in use by process ${owner}: stop the other edigate on this home ` +
+            'first (two processes on one PGlite folder would destroy it)',
+        );
+      rmSync(lock, { force: true }); // its process is gone
+    }
+  }
+  lockedHere.add(lock);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    lockedHere.delete(lock);
+    rmSync(lock, { force: true });
+  };
+}
+
+/** Lock files this process holds. */
+const lockedHere = new Set<string>();
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A process's start time in clock ticks since boot (field 22 of /proc/<pid>/stat); undefined off Linux. */
+function startTimeOf(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
 }
