@@ -292,7 +292,7 @@ function lockDataDir(dataDir: string): () => void {
       if (ownerRunning)
         throw new Error(
           `the embedded ledger at ${dataDir} is in use by process ${owner}: stop the other edigate on this home ` +
-            'first (two processes on one PGlite folder would destroy it)',
+            'first (two processes on one PGlite folder would destroy it), or give both a PostgreSQL ledger (database.url)',
         );
       rmSync(lock, { force: true }); // its process is gone
     }
