@@ -288,7 +288,7 @@ function lockDataDir(dataDir: string): () => void {
         owner > 0 &&
         owner !== process.pid &&
         processAlive(owner) &&
-        (started === undefined || startTimeOf(owner) === undefined || startTimeOf(owner) === started);
+        sameStart(owner, started);
       if (ownerRunning)
         throw new Error(
           `the embedded ledger at ${dataDir} is in use by process ${owner}: stop the other edigate on this home ` +
@@ -317,6 +317,12 @@ function processAlive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** Whether `pid` still is the process that started at `started` (unknown either side: assume so). */
+function sameStart(pid: number, started: string | undefined): boolean {
+  const now = startTimeOf(pid);
+  return started === undefined || now === undefined || now === started;
 }
 
 /** A process's start time in clock ticks since boot (field 22 of /proc/<pid>/stat); undefined off Linux. */
